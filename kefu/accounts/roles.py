@@ -35,6 +35,7 @@ _WORK_TICKETS = [
     "tickets.add_ticket",
     "tickets.change_ticket",
     "tickets.add_message",
+    "tickets.bulk_change_ticket",
     "tickets.view_macro",
     "customers.view_customer",
     "customers.add_customer",

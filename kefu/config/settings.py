@@ -4,7 +4,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -45,6 +44,7 @@ INSTALLED_APPS = [
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",
+    "kefu.administration",
     "kefu.api",
 ]
 

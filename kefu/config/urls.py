@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("kefu.accounts.urls")),
     path("agent/", include("kefu.workspace.urls")),
     path("portal/", include("kefu.portal.urls")),
+    path("manage/", include("kefu.administration.urls")),
     path("api/", include("kefu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Root conftest: shared personas and factories for every test (see kefu/tests/fixtures.py)."""
+
+pytest_plugins = ["kefu.tests.fixtures"]

@@ -1,0 +1,31 @@
+"""Events the tickets domain emits; listeners are wired in kefu.config.listeners."""
+
+from dataclasses import dataclass
+
+from kefu.core.events import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCreated(Event):
+    ticket_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageAdded(Event):
+    ticket_id: int
+    message_id: int
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketUpdated(Event):
+    ticket_id: int
+    fields: tuple[str, ...]
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketAssigned(Event):
+    ticket_id: int
+    assignee_id: int | None
+    actor_id: int | None = None

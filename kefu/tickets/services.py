@@ -1,0 +1,477 @@
+"""Every change to a ticket goes through one of these functions.
+
+Each runs in a transaction, checks that the actor may do it, writes the change, a timeline event and an
+audit row, and emits a domain event that listeners (live updates, notifications, delivery) act on after
+commit. Forms, the API, the portal and the channel adapters all call these; none writes a ticket itself.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kefu.audit.services import record
+from kefu.core import clock
+from kefu.core.errors import InvalidInput, NotAllowed
+from kefu.core.events import emit
+from kefu.core.html import clean_html, html_to_text
+
+from . import rules
+from .access import require_work
+from .attachments import check_files, store_attachments
+from .events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
+from .models import (
+    AuthorKind,
+    Category,
+    CustomField,
+    CustomFieldKind,
+    Macro,
+    Message,
+    MessageKind,
+    Priority,
+    Severity,
+    Status,
+    Tag,
+    Ticket,
+)
+
+# --- creating and conversing ---------------------------------------------------------------------
+
+
+def create_ticket(
+    *,
+    customer,
+    subject: str,
+    text: str = "",
+    html: str = "",
+    channel: str,
+    actor=None,
+    author_kind: str = AuthorKind.CUSTOMER,
+    category: Category | None = None,
+    priority: Priority | None = None,
+    severity: str = Severity.NORMAL,
+    team=None,
+    assignee=None,
+    tags: Iterable[str] = (),
+    custom_fields: dict | None = None,
+    attachments: Sequence = (),
+    external_id: str = "",
+    message_external_id: str = "",
+    created_at: datetime | None = None,
+) -> Ticket:
+    """Open a ticket for `customer` with its first message. `actor` is the staff user when an agent opens it."""
+    subject = (subject or "").strip()
+    if not subject:
+        raise InvalidInput(_("A subject is required."), field="subject")
+    html = clean_html(html)
+    text = (text or "").strip() or html_to_text(html)
+    check_files(attachments)
+    now = created_at or clock.now()
+    if priority is None:
+        priority = Priority.objects.filter(is_default=True).first()
+    if team is None:
+        from kefu.accounts.models import Team
+
+        team = Team.objects.filter(is_default=True).first()
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            subject=subject[:255], customer=customer, channel=channel, category=category, priority=priority,
+            severity=severity, team=team, assignee=assignee, custom_fields=clean_custom_fields(custom_fields or {}),
+            external_id=external_id[:255], created_at=now, updated_at=now, last_customer_message_at=now,
+        )
+        if tags:
+            ticket.tags.set(_tags_named(tags))
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=MessageKind.CUSTOMER if author_kind == AuthorKind.CUSTOMER else MessageKind.REPLY,
+            author_kind=author_kind, author=actor if getattr(actor, "pk", None) else None,
+            body_text=text, body_html=html, channel=channel, external_id=message_external_id[:255], created_at=now,
+        )
+        store_attachments(message, attachments)
+        Ticket.objects.filter(pk=ticket.pk).update(message_count=1)
+        ticket.message_count = 1
+        record(actor=actor, action="ticket.create", obj=ticket, changes={"subject": [None, ticket.subject]})
+        emit(TicketCreated(ticket_id=ticket.pk))
+        emit(MessageAdded(ticket_id=ticket.pk, message_id=message.pk, kind=message.kind))
+    return ticket
+
+
+def add_customer_message(
+    *,
+    ticket: Ticket,
+    text: str = "",
+    html: str = "",
+    attachments: Sequence = (),
+    channel: str = "",
+    external_id: str = "",
+    author=None,
+) -> Message:
+    """The customer wrote again: append it and make the ticket need an agent (reopening a solved one)."""
+    html = clean_html(html)
+    text = (text or "").strip() or html_to_text(html)
+    if not text and not attachments:
+        raise InvalidInput(_("The message is empty."), field="text")
+    check_files(attachments)
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        now = clock.now()
+        message = Message.objects.create(
+            ticket=locked, kind=MessageKind.CUSTOMER, author_kind=AuthorKind.CUSTOMER, author=author,
+            body_text=text, body_html=html, channel=channel or locked.channel, external_id=external_id[:255],
+            created_at=now,
+        )
+        store_attachments(message, attachments)
+        new_status = rules.status_after_customer_message(locked.status)
+        if new_status != locked.status:
+            _set_status(locked, new_status, actor=None, now=now)
+        Ticket.objects.filter(pk=locked.pk).update(
+            message_count=F("message_count") + 1, last_customer_message_at=now, updated_at=now,
+            status=locked.status, solved_at=locked.solved_at, closed_at=locked.closed_at,
+            reopened_count=locked.reopened_count,
+        )
+        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind))
+    ticket.refresh_from_db()
+    return message
+
+
+def add_reply(
+    *, ticket: Ticket, actor, text: str = "", html: str = "", attachments: Sequence = (), status: str | None = None
+) -> Message:
+    """An agent's public reply to the customer; records the first response and moves the status on."""
+    return _add_agent_message(
+        ticket=ticket, actor=actor, kind=MessageKind.REPLY, text=text, html=html, attachments=attachments,
+        status=status,
+    )
+
+
+def add_note(*, ticket: Ticket, actor, text: str = "", html: str = "", attachments: Sequence = ()) -> Message:
+    """An internal note: only staff ever see it."""
+    return _add_agent_message(
+        ticket=ticket, actor=actor, kind=MessageKind.NOTE, text=text, html=html, attachments=attachments,
+        status=None,
+    )
+
+
+def _add_agent_message(*, ticket, actor, kind, text, html, attachments, status) -> Message:
+    require_work(actor, ticket)
+    html = clean_html(html)
+    text = (text or "").strip() or html_to_text(html)
+    if not text and not attachments:
+        raise InvalidInput(_("The message is empty."), field="text")
+    if status and status not in Status.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    check_files(attachments)
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        now = clock.now()
+        message = Message.objects.create(
+            ticket=locked, kind=kind, author_kind=AuthorKind.AGENT, author=actor, body_text=text, body_html=html,
+            channel=locked.channel if kind == MessageKind.REPLY else "", created_at=now,
+        )
+        store_attachments(message, attachments)
+        changes: dict = {"message_count": F("message_count") + 1, "updated_at": now}
+        if kind == MessageKind.REPLY:
+            if locked.first_response_at is None:
+                changes["first_response_at"] = now
+            new_status = rules.status_after_reply(locked.status, status)
+        else:
+            new_status = status or locked.status
+        if new_status != locked.status:
+            _check_transition(locked.status, new_status)
+            _set_status(locked, new_status, actor=actor, now=now)
+            changes.update(status=locked.status, solved_at=locked.solved_at, closed_at=locked.closed_at,
+                           reopened_count=locked.reopened_count)
+        Ticket.objects.filter(pk=locked.pk).update(**changes)
+        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind))
+    ticket.refresh_from_db()
+    return message
+
+
+# --- changing fields -----------------------------------------------------------------------------
+
+_UNSET = object()
+
+
+@dataclass
+class TicketChanges:
+    """The fields one request wants to change; anything left as _UNSET stays as it is."""
+
+    status: object = _UNSET
+    priority: object = _UNSET
+    category: object = _UNSET
+    severity: object = _UNSET
+    team: object = _UNSET
+    assignee: object = _UNSET
+    tags: object = _UNSET
+    add_tags: Sequence[str] = field(default_factory=tuple)
+    custom_fields: object = _UNSET
+    subject: object = _UNSET
+
+    def given(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not _UNSET and k != "add_tags"}
+
+
+def update_ticket(*, ticket: Ticket, actor, changes: TicketChanges) -> Ticket:
+    """Apply several field changes at once, each recorded in the timeline and the audit trail."""
+    require_work(actor, ticket)
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        now = clock.now()
+        changed = _apply_changes(locked, actor, changes, now)
+        if changed:
+            locked.updated_at = now
+            locked.save()
+            emit(TicketUpdated(ticket_id=locked.pk, fields=tuple(changed), actor_id=actor.pk))
+    return locked
+
+
+def _apply_changes(ticket: Ticket, actor, changes: TicketChanges, now: datetime) -> list[str]:
+    changed: list[str] = []
+    given = changes.given()
+    if "subject" in given and given["subject"] != ticket.subject:
+        subject = (given["subject"] or "").strip()
+        if not subject:
+            raise InvalidInput(_("A subject is required."), field="subject")
+        _audit_field(ticket, actor, "subject", ticket.subject, subject[:255])
+        ticket.subject = subject[:255]
+        changed.append("subject")
+    if "status" in given and given["status"] != ticket.status:
+        _check_transition(ticket.status, given["status"])
+        _set_status(ticket, given["status"], actor=actor, now=now)
+        changed.append("status")
+    for name in ("priority", "category"):
+        if name in given and getattr(ticket, f"{name}_id") != getattr(given[name], "pk", None):
+            old = getattr(ticket, name)
+            setattr(ticket, name, given[name])
+            _event(ticket, actor, f"{name}_changed", {"old": _label(old), "new": _label(given[name])}, now)
+            _audit_field(ticket, actor, name, _label(old), _label(given[name]))
+            changed.append(name)
+    if "severity" in given and given["severity"] != ticket.severity:
+        if given["severity"] not in Severity.values:
+            raise InvalidInput(_("Unknown severity."), field="severity")
+        _event(ticket, actor, "severity_changed", {"old": ticket.severity, "new": given["severity"]}, now)
+        _audit_field(ticket, actor, "severity", ticket.severity, given["severity"])
+        ticket.severity = given["severity"]
+        changed.append("severity")
+    if "team" in given and ticket.team_id != getattr(given["team"], "pk", None):
+        old = ticket.team
+        ticket.team = given["team"]
+        _event(ticket, actor, "team_changed", {"old": _label(old), "new": _label(given["team"])}, now)
+        _audit_field(ticket, actor, "team", _label(old), _label(given["team"]))
+        changed.append("team")
+    if "assignee" in given and ticket.assignee_id != getattr(given["assignee"], "pk", None):
+        _assign(ticket, actor, given["assignee"], now)
+        changed.append("assignee")
+    if "tags" in given or changes.add_tags:
+        if _change_tags(ticket, actor, given.get("tags"), changes.add_tags, now):
+            changed.append("tags")
+    if "custom_fields" in given:
+        cleaned = {**ticket.custom_fields, **clean_custom_fields(given["custom_fields"] or {})}
+        if cleaned != ticket.custom_fields:
+            _audit_field(ticket, actor, "custom_fields", ticket.custom_fields, cleaned)
+            ticket.custom_fields = cleaned
+            changed.append("custom_fields")
+    return changed
+
+
+def change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
+    return update_ticket(ticket=ticket, actor=actor, changes=TicketChanges(status=status))
+
+
+def assign_ticket(*, ticket: Ticket, actor, assignee) -> Ticket:
+    return update_ticket(ticket=ticket, actor=actor, changes=TicketChanges(assignee=assignee))
+
+
+def bulk_update(*, tickets: Iterable[Ticket], actor, changes: TicketChanges) -> list[Ticket]:
+    """The same change on many tickets, all or nothing."""
+    if not actor.has_perm("tickets.bulk_change_ticket"):
+        raise NotAllowed()
+    with transaction.atomic():
+        return [update_ticket(ticket=t, actor=actor, changes=changes) for t in tickets]
+
+
+def close_by_customer(*, ticket: Ticket, customer) -> Ticket:
+    """The customer says the issue is done: mark the ticket solved (agents may close it later)."""
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.customer_id != customer.pk:
+            raise NotAllowed()
+        if locked.status in rules.FINAL_STATUSES:
+            return locked
+        now = clock.now()
+        _set_status(locked, Status.SOLVED, actor=None, now=now, by_customer=True)
+        locked.updated_at = now
+        locked.save()
+        emit(TicketUpdated(ticket_id=locked.pk, fields=("status",), actor_id=None))
+    return locked
+
+
+# --- macros --------------------------------------------------------------------------------------
+
+
+def macro_variables(*, ticket: Ticket, actor) -> dict:
+    return {
+        "customer": {"name": ticket.customer.name},
+        "ticket": {"number": ticket.number, "subject": ticket.subject},
+        "agent": {"name": actor.name if actor else ""},
+    }
+
+
+def apply_macro(*, ticket: Ticket, actor, macro: Macro) -> str:
+    """Apply the macro's field actions and return its text, variables filled, for the reply box."""
+    require_work(actor, ticket)
+    if not macro.is_shared and macro.owner_id != actor.pk:
+        raise NotAllowed()
+    changes = macro_changes(macro.actions)
+    with transaction.atomic():
+        if changes.given() or changes.add_tags:
+            update_ticket(ticket=ticket, actor=actor, changes=changes)
+        Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
+    return rules.render_macro_text(macro.body, macro_variables(ticket=ticket, actor=actor))
+
+
+def macro_changes(actions: dict) -> TicketChanges:
+    """Turn a macro's stored actions into ticket changes, ignoring references that no longer exist."""
+    from kefu.accounts.models import Team
+
+    changes = TicketChanges()
+    if actions.get("status") in Status.values:
+        changes.status = actions["status"]
+    if actions.get("priority"):
+        changes.priority = Priority.objects.filter(code=actions["priority"]).first() or _UNSET
+    if actions.get("category"):
+        changes.category = Category.objects.filter(code=actions["category"]).first() or _UNSET
+    if actions.get("team"):
+        changes.team = Team.objects.filter(pk=actions["team"]).first() or _UNSET
+    if actions.get("severity") in Severity.values:
+        changes.severity = actions["severity"]
+    changes.add_tags = tuple(str(t) for t in actions.get("add_tags", []) if str(t).strip())
+    return changes
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _check_transition(old: str, new: str) -> None:
+    if new not in Status.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    if not rules.can_change_status(old, new):
+        raise InvalidInput(
+            _("A ticket cannot go from %(old)s to %(new)s.") % {"old": Status(old).label, "new": Status(new).label},
+            field="status",
+        )
+
+
+def _set_status(ticket: Ticket, new: str, *, actor, now: datetime, by_customer: bool = False) -> None:
+    old = ticket.status
+    if rules.is_reopen(old, new):
+        ticket.reopened_count += 1
+        ticket.solved_at = None
+        ticket.closed_at = None
+    if new == Status.SOLVED and ticket.solved_at is None:
+        ticket.solved_at = now
+    if new == Status.CLOSED:
+        ticket.closed_at = now
+        ticket.solved_at = ticket.solved_at or now
+    ticket.status = new
+    data = {"old": old, "new": new}
+    if by_customer:
+        data["by_customer"] = True
+    _event(ticket, actor, "status_changed", data, now)
+    _audit_field(ticket, actor, "status", old, new)
+
+
+def _assign(ticket: Ticket, actor, assignee, now: datetime) -> None:
+    to_self_or_nobody = assignee is None or assignee.pk == actor.pk
+    if not to_self_or_nobody and not actor.has_perm("tickets.assign_ticket"):
+        if not (ticket.team_id and assignee.teams.filter(pk=ticket.team_id).exists()):
+            raise NotAllowed(_("You may only assign tickets to yourself or to members of the ticket's team."))
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise InvalidInput(_("Tickets can only be assigned to active staff."), field="assignee")
+    old = ticket.assignee
+    ticket.assignee = assignee
+    data = {"assignee_id": getattr(assignee, "pk", None), "assignee_name": assignee.name if assignee else ""}
+    _event(ticket, actor, "assigned" if assignee else "unassigned", data, now)
+    _audit_field(ticket, actor, "assignee", _label(old), _label(assignee))
+    emit(TicketAssigned(ticket_id=ticket.pk, assignee_id=data["assignee_id"], actor_id=actor.pk))
+
+
+def _change_tags(ticket: Ticket, actor, names, add: Sequence[str], now: datetime) -> bool:
+    current = set(ticket.tags.values_list("name", flat=True))
+    wanted = set(current if names is None else _clean_tag_names(names)) | set(_clean_tag_names(add))
+    if wanted == current:
+        return False
+    ticket.tags.set(_tags_named(wanted))
+    _event(ticket, actor, "tags_changed",
+           {"added": sorted(wanted - current), "removed": sorted(current - wanted)}, now)
+    _audit_field(ticket, actor, "tags", sorted(current), sorted(wanted))
+    return True
+
+
+def _clean_tag_names(names: Iterable[str]) -> list[str]:
+    return [n.strip()[:50] for n in names if n and n.strip()]
+
+
+def _tags_named(names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for name in _clean_tag_names(names):
+        tag, _created = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def clean_custom_fields(values: dict) -> dict:
+    """Keep only known, active custom fields, with values of the right type."""
+    if not isinstance(values, dict):
+        raise InvalidInput(_("Custom fields must be an object of key: value."), field="custom_fields")
+    fields = {f.key: f for f in CustomField.objects.filter(is_active=True, key__in=list(values))}
+    cleaned: dict = {}
+    for key, value in values.items():
+        spec = fields.get(key)
+        if spec is None:
+            raise InvalidInput(_("Unknown custom field: %(key)s") % {"key": key}, field="custom_fields")
+        cleaned[key] = _clean_custom_value(spec, value)
+    return cleaned
+
+
+def _clean_custom_value(spec: CustomField, value):
+    if value in (None, ""):
+        return None
+    if spec.kind == CustomFieldKind.NUMBER:
+        try:
+            return float(value) if "." in str(value) else int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("%(field)s must be a number.") % {"field": spec.label}, field="custom_fields")
+    if spec.kind == CustomFieldKind.CHECKBOX:
+        return value in (True, "true", "on", "1", 1)
+    if spec.kind == CustomFieldKind.CHOICE and str(value) not in [str(c) for c in spec.choices]:
+        raise InvalidInput(_("%(value)s is not a choice of %(field)s.") % {"value": value, "field": spec.label},
+                           field="custom_fields")
+    if spec.kind == CustomFieldKind.DATE:
+        from datetime import date
+
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise InvalidInput(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": spec.label},
+                               field="custom_fields")
+    return str(value)[:1000]
+
+
+def _event(ticket: Ticket, actor, event_type: str, data: dict, now: datetime) -> Message:
+    """A system event in the timeline; the text is rendered (and translated) when shown."""
+    return Message.objects.create(
+        ticket=ticket, kind=MessageKind.EVENT, author_kind=AuthorKind.AGENT if actor else AuthorKind.SYSTEM,
+        author=actor if getattr(actor, "pk", None) else None, event_type=event_type, event_data=data, created_at=now,
+    )
+
+
+def _audit_field(ticket: Ticket, actor, name: str, old, new) -> None:
+    record(actor=actor, action="ticket.update", obj=ticket, changes={name: [old, new]})
+
+
+def _label(obj) -> str | None:
+    return None if obj is None else str(obj)
