@@ -7,24 +7,31 @@ from django.utils import timezone, translation
 
 
 class UserLanguageMiddleware:
-    """Before LocaleMiddleware: a logged-in user's saved language wins over the browser's."""
+    """After AuthenticationMiddleware and LocaleMiddleware: a logged-in user's saved language wins.
+
+    LocaleMiddleware has already picked a language from the language cookie or Accept-Language; a person
+    who chose a language (the switch, their profile) gets that one on every device instead.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        # The session user is loaded lazily by AuthenticationMiddleware later; read the saved choice
-        # from the session, where the language switch and login put it.
-        lang = request.session.get("kefu_language") if hasattr(request, "session") else None
-        if lang and translation.check_for_language(lang):
-            request.COOKIES.setdefault(settings.LANGUAGE_COOKIE_NAME, lang)
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
-        del user
+        if user is not None and user.is_authenticated and user.language:
+            try:
+                language = translation.get_supported_language_variant(user.language)
+            except LookupError:
+                language = None
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 
 class UserTimezoneMiddleware:
+    """Shows times in the user's zone (DEFAULT_USER_TIMEZONE when they have not chosen one)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -27,7 +27,9 @@ class User(AbstractUser):
     # {"categories": [codes], "languages": ["zh-hans", "en"], "channels": ["email", ...]}
     skills = models.JSONField(_("skills"), default=dict, blank=True)
     max_chats = models.PositiveSmallIntegerField(_("maximum simultaneous chats"), default=5)
-    presence = models.CharField(_("presence"), max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    presence = models.CharField(
+        _("presence"), max_length=10, choices=Presence.choices, default=Presence.OFFLINE
+    )
     language = models.CharField(_("language"), max_length=10, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
 
@@ -54,7 +56,12 @@ class Team(models.Model):
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
-        User, verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams"
+        User,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
     )
     members = models.ManyToManyField(User, verbose_name=_("members"), related_name="teams", blank=True)
     is_default = models.BooleanField(

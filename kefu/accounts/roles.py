@@ -42,7 +42,12 @@ _WORK_TICKETS = [
     "customers.change_customer",
     "accounts.view_team",
 ]
-_READ_ALL = ["tickets.view_ticket", "tickets.view_all_tickets", "customers.view_customer", "accounts.view_team"]
+_READ_ALL = [
+    "tickets.view_ticket",
+    "tickets.view_all_tickets",
+    "customers.view_customer",
+    "accounts.view_team",
+]
 _LEAD = [
     "tickets.view_all_tickets",
     "tickets.assign_ticket",
@@ -54,7 +59,12 @@ _LEAD = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENT: _WORK_TICKETS,
     TECH_SUPPORT: _WORK_TICKETS,
-    SENIOR_AGENT: [*_WORK_TICKETS, "tickets.view_all_tickets", "tickets.assign_ticket", "customers.view_customer_pii"],
+    SENIOR_AGENT: [
+        *_WORK_TICKETS,
+        "tickets.view_all_tickets",
+        "tickets.assign_ticket",
+        "customers.view_customer_pii",
+    ],
     SUPERVISOR: [
         *_WORK_TICKETS,
         *_LEAD,

@@ -1,3 +1,9 @@
+"""Websocket URLs, mounted by kefu.config.asgi behind the origin check and the session auth stack."""
+
 from django.urls import path
 
-websocket_urlpatterns: list = []
+from .consumers import AgentConsumer
+
+websocket_urlpatterns = [
+    path("ws/agent/", AgentConsumer.as_asgi()),
+]

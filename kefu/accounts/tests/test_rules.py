@@ -1,0 +1,43 @@
+"""Pure account rules: role granting, skills cleaning."""
+
+import pytest
+
+from kefu.accounts import roles, rules
+
+
+@pytest.mark.parametrize(
+    ("actor_is_admin", "old", "new", "allowed"),
+    [
+        (False, [], [roles.AGENT], True),
+        (False, [roles.AGENT], [roles.SUPERVISOR], True),
+        (False, [], [roles.ADMIN], False),
+        (False, [roles.ADMIN], [], False),
+        (False, [roles.ADMIN, roles.AGENT], [roles.ADMIN], True),  # the admin role itself untouched
+        (True, [], [roles.ADMIN], True),
+        (True, [roles.ADMIN], [], True),
+    ],
+)
+def test_only_admins_grant_or_revoke_the_admin_role(actor_is_admin, old, new, allowed):
+    assert rules.role_change_allowed(actor_is_admin=actor_is_admin, old=old, new=new) is allowed
+
+
+def test_is_admin_means_superuser_or_admin_role():
+    assert rules.is_admin(is_superuser=True, role_codes=[])
+    assert rules.is_admin(is_superuser=False, role_codes=[roles.ADMIN])
+    assert not rules.is_admin(is_superuser=False, role_codes=[roles.SUPERVISOR])
+
+
+def test_unknown_roles_are_named():
+    assert rules.unknown_roles([roles.AGENT, "pirate"]) == ["pirate"]
+
+
+def test_skills_keep_only_known_lists_deduplicated():
+    raw = {"categories": ["order", "order", " complaint "], "languages": "en", "channels": [], "mood": ["x"]}
+
+    assert rules.clean_skills(raw) == {"categories": ["complaint", "order"], "languages": ["en"]}
+    assert rules.clean_skills(None) == {}
+
+
+def test_staff_land_in_the_workspace_and_customers_in_the_portal():
+    assert rules.login_redirect_kind(is_staff=True) == "workspace"
+    assert rules.login_redirect_kind(is_staff=False) == "portal"

@@ -1,0 +1,99 @@
+"""Serializer building blocks shared by the apps' API modules: strict input, safe JSON values."""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+MAX_CUSTOM_VALUE_LENGTH = 1000
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo ("stauts") is a 400 instead of silently ignored."""
+
+    default_error_messages = {"unknown_field": _("Unknown field.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(key) for key in data.keys() if key not in known)
+            if unknown:
+                message = self.error_messages["unknown_field"]
+                raise serializers.ValidationError({key: [message] for key in unknown})
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]},
+        "nullable": False,
+        "example": {"order_number": "DD20260101-0042"},
+    }
+)
+class CustomFieldValuesField(serializers.Field):
+    """`{"key": value}` with scalar values (text, number, true/false, null): what custom fields hold.
+
+    The service checks keys and types against the configured fields; this refuses shapes no custom field
+    could hold (nested objects, NUL characters) before they reach it.
+    """
+
+    default_error_messages = {
+        "not_object": _("Custom fields must be an object of key: value."),
+        "not_scalar": _("%(key)s: a custom field holds text, a number, true/false or null."),
+        "too_long": _("%(key)s: the value is too long."),
+        "bad_text": _("%(key)s: the text holds characters that are not allowed."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            self.fail("not_object")
+        cleaned = {}
+        for key, value in data.items():
+            key = str(key)
+            shown = key[:40]
+            if not _clean_text(key):
+                raise serializers.ValidationError(self.error_messages["bad_text"] % {"key": shown})
+            if value is not None and not isinstance(value, str | int | float | bool):
+                raise serializers.ValidationError(self.error_messages["not_scalar"] % {"key": shown})
+            if isinstance(value, str):
+                if len(value) > MAX_CUSTOM_VALUE_LENGTH:
+                    raise serializers.ValidationError(self.error_messages["too_long"] % {"key": shown})
+                if not _clean_text(value):
+                    raise serializers.ValidationError(self.error_messages["bad_text"] % {"key": shown})
+            if isinstance(value, float) and value != value:  # NaN cannot be stored as JSON
+                raise serializers.ValidationError(self.error_messages["not_scalar"] % {"key": shown})
+            cleaned[key] = value
+        return cleaned
+
+    def to_representation(self, value):
+        return value
+
+
+def _clean_text(value: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogates (not encodable as UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+TRUE_VALUES = {"true", "1", "yes", "on"}
+FALSE_VALUES = {"false", "0", "no", "off", ""}
+
+
+def query_flag(request, name: str) -> bool:
+    """A true/false query parameter; anything else is a 400 naming the parameter."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise serializers.ValidationError({name: [_("Use true or false.")]})

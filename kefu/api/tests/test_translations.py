@@ -1,0 +1,35 @@
+"""The API's own catalog is complete, and errors come back in the language the request asks for."""
+
+from pathlib import Path
+
+import polib
+import pytest
+
+KEFU = Path(__file__).resolve().parents[2]
+
+
+def _api_entries():
+    """Entries for the API's strings: all of kefu/api's catalog, and those from `<app>/api/` in the apps'."""
+    for app in ("api", "tickets", "customers", "accounts"):
+        catalog = KEFU / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        for entry in polib.pofile(str(catalog)):
+            if entry.obsolete:
+                continue
+            if app == "api" or any("/api/" in f"/{path}" for path, _line in entry.occurrences):
+                yield app, entry
+
+
+def test_every_api_string_has_a_chinese_translation():
+    entries = list(_api_entries())
+
+    assert len(entries) > 40
+    assert not [(app, e.msgid) for app, e in entries if not e.msgstr or "fuzzy" in e.flags]
+
+
+@pytest.mark.django_db
+def test_frameworks_own_messages_follow_accept_language(api_for, agent):
+    chinese = api_for(agent, language="zh-hans").post("/api/v1/customers/", {}, format="json").json()
+    english = api_for(agent, language="en").post("/api/v1/customers/", {}, format="json").json()
+
+    assert english["name"] == ["This field is required."]
+    assert chinese["name"] == ["该字段是必填项。"]

@@ -1,0 +1,113 @@
+"""Domain events: listeners run only after the transaction commits, and a failing one breaks nothing."""
+
+import logging
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from kefu.core import events
+from kefu.core.events import Event, emit, subscribe
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThingHappened(Event):
+    thing_id: int
+
+
+@pytest.fixture(autouse=True)
+def _private_listener_table(monkeypatch):
+    """Each test wires its own listeners; the app's real table is left untouched."""
+    monkeypatch.setattr(events, "_listeners", events.defaultdict(list))
+
+
+@pytest.mark.django_db
+def test_listeners_wait_for_the_commit(django_capture_on_commit_callbacks):
+    # given a listener
+    seen: list[Event] = []
+    subscribe(ThingHappened, seen.append)
+
+    # when an event is emitted inside the (test's) transaction
+    with django_capture_on_commit_callbacks() as callbacks:
+        emit(ThingHappened(thing_id=1))
+
+        # then nothing ran yet
+        assert seen == []
+
+    # and the listener runs once the commit callbacks do
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert seen == [ThingHappened(thing_id=1)]
+
+
+@pytest.mark.django_db
+def test_a_failing_listener_is_logged_and_the_others_still_run(django_capture_on_commit_callbacks, caplog):
+    # given a listener that raises, registered before a healthy one
+    def broken(event: Event) -> None:
+        raise RuntimeError("push server down")
+
+    seen: list[Event] = []
+    subscribe(ThingHappened, broken)
+    subscribe(ThingHappened, seen.append)
+
+    # when the event is emitted and the transaction commits
+    with caplog.at_level(logging.ERROR, logger="kefu.core.events"):
+        with django_capture_on_commit_callbacks(execute=True):
+            emit(ThingHappened(thing_id=2))
+
+    # then the healthy listener ran and the failure was logged, not raised
+    assert seen == [ThingHappened(thing_id=2)]
+    assert "push server down" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_listener_does_not_undo_the_committed_change():
+    # given a listener that raises
+    def broken(event: Event) -> None:
+        raise RuntimeError("boom")
+
+    subscribe(ThingHappened, broken)
+
+    # when a change and its event commit together
+    with transaction.atomic():
+        group = Group.objects.create(name="committed despite the listener")
+        emit(ThingHappened(thing_id=group.pk))
+
+    # then the change is in the database
+    assert Group.objects.filter(pk=group.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_listeners_never_run_when_the_transaction_rolls_back():
+    # given a listener
+    seen: list[Event] = []
+    subscribe(ThingHappened, seen.append)
+
+    # when the transaction that emitted the event rolls back
+    with pytest.raises(ValueError), transaction.atomic():
+        emit(ThingHappened(thing_id=3))
+        raise ValueError("rolled back")
+
+    # then the listener never ran
+    assert seen == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_listeners_run_at_once():
+    seen: list[Event] = []
+    subscribe(ThingHappened, seen.append)
+
+    emit(ThingHappened(thing_id=4))
+
+    assert seen == [ThingHappened(thing_id=4)]
+
+
+def test_listeners_of_a_base_event_hear_its_subclasses():
+    # given a listener on the base class of all events
+    heard: list[Event] = []
+    subscribe(Event, heard.append)
+
+    # then it is found for any concrete event, once, even if subscribed twice
+    subscribe(Event, heard.append)
+    assert events.listeners_for(ThingHappened(thing_id=5)) == [heard.append]

@@ -1,0 +1,17 @@
+"""The names of the Channels groups Kefu pushes to. Nothing else spells a group name.
+
+Group names may hold ASCII letters, digits, hyphens, underscores and periods, under 100 characters.
+"""
+
+# Every connected staff socket: hints that ticket lists may have changed (no ticket ids: outsiders are in it).
+QUEUE = "queue"
+
+
+def ticket(ticket_id: int) -> str:
+    """The sockets watching one ticket; a socket joins only after the access check."""
+    return f"ticket.{int(ticket_id)}"
+
+
+def user(user_id: int) -> str:
+    """Every socket of one staff user (all their tabs): personal notifications."""
+    return f"user.{int(user_id)}"

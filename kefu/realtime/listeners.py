@@ -1,0 +1,52 @@
+"""Turn committed ticket events into pushes (wired in kefu.config.listeners; they run after commit).
+
+Watchers of the ticket get `{"type": "ticket.changed", "ticket": id, "what": ..., "actor": user id or null}`
+so the page can refresh its timeline (and ignore its own changes); every staff socket gets a bare
+`{"type": "queue.changed"}` hint, without the ticket id, because the queue group holds agents who may not
+see that ticket.
+"""
+
+from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
+from kefu.tickets.models import Message
+
+from . import groups
+from .broadcast import broadcast
+
+# A change of these fields can take the ticket away from someone watching it.
+ACCESS_FIELDS = frozenset({"team", "assignee"})
+
+
+def ticket_created(event: TicketCreated) -> None:
+    _changed(event.ticket_id, what="created", actor=None)
+
+
+def message_added(event: MessageAdded) -> None:
+    author_id = Message.objects.filter(pk=event.message_id).values_list("author_id", flat=True).first()
+    _changed(event.ticket_id, what="message", actor=author_id, kind=event.kind, message=event.message_id)
+
+
+def ticket_updated(event: TicketUpdated) -> None:
+    fields = list(event.fields)
+    _changed(
+        event.ticket_id,
+        what="updated",
+        actor=event.actor_id,
+        fields=fields,
+        recheck_access=bool(ACCESS_FIELDS.intersection(fields)),
+    )
+
+
+def ticket_assigned(event: TicketAssigned) -> None:
+    _changed(
+        event.ticket_id,
+        what="assigned",
+        actor=event.actor_id,
+        assignee=event.assignee_id,
+        recheck_access=True,
+    )
+
+
+def _changed(ticket_id: int, *, what: str, actor: int | None, recheck_access: bool = False, **extra) -> None:
+    payload = {"ticket": ticket_id, "what": what, "actor": actor, **extra}
+    broadcast(groups.ticket(ticket_id), "ticket.changed", payload, recheck_access=recheck_access)
+    broadcast(groups.QUEUE, "queue.changed", {})

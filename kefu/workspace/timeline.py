@@ -1,0 +1,112 @@
+"""System events in a ticket's timeline, told as translated sentences.
+
+Services store an event as a code and its data (`event_type`, `event_data`) rather than prose, so each
+reader sees it in their own language. Labels of priorities, categories and teams are stored as they
+were named at the time of the change.
+"""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from kefu.tickets.models import Message, Severity, Status
+
+
+def _actor(message: Message) -> str:
+    if message.author_id and message.author is not None:
+        return message.author.name
+    return _("System")
+
+
+def _choice(choices, value) -> str:
+    if value in (None, ""):
+        return _("none")
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _label(value) -> str:
+    return _("none") if value in (None, "") else str(value)
+
+
+def _status(message: Message, data: dict) -> str:
+    values = {
+        "actor": _actor(message),
+        "old": _choice(Status, data.get("old")),
+        "new": _choice(Status, data.get("new")),
+    }
+    if data.get("by_customer"):
+        return _("The customer marked the ticket %(new)s") % values
+    return _("%(actor)s changed the status from %(old)s to %(new)s") % values
+
+
+def _field(sentence: str) -> Callable[[Message, dict], str]:
+    def describe(message: Message, data: dict) -> str:
+        return sentence % {
+            "actor": _actor(message),
+            "old": _label(data.get("old")),
+            "new": _label(data.get("new")),
+        }
+
+    return describe
+
+
+def _severity(message: Message, data: dict) -> str:
+    values = {
+        "actor": _actor(message),
+        "old": _choice(Severity, data.get("old")),
+        "new": _choice(Severity, data.get("new")),
+    }
+    return _("%(actor)s changed the complaint severity from %(old)s to %(new)s") % values
+
+
+def _assigned(message: Message, data: dict) -> str:
+    if message.author_id and data.get("assignee_id") == message.author_id:
+        return _("%(actor)s took the ticket") % {"actor": _actor(message)}
+    return _("%(actor)s assigned the ticket to %(name)s") % {
+        "actor": _actor(message),
+        "name": data.get("assignee_name") or _("someone"),
+    }
+
+
+def _unassigned(message: Message, data: dict) -> str:
+    return _("%(actor)s unassigned the ticket") % {"actor": _actor(message)}
+
+
+def _tags(message: Message, data: dict) -> str:
+    added = ", ".join(str(t) for t in data.get("added") or [])
+    removed = ", ".join(str(t) for t in data.get("removed") or [])
+    values = {"actor": _actor(message), "added": added, "removed": removed}
+    if added and removed:
+        return _("%(actor)s added the tags %(added)s and removed %(removed)s") % values
+    if removed:
+        return _("%(actor)s removed the tags %(removed)s") % values
+    return _("%(actor)s added the tags %(added)s") % values
+
+
+def _describers() -> dict[str, Callable[[Message, dict], str]]:
+    # Built per call so the sentences are translated in the language active at rendering time.
+    return {
+        "status_changed": _status,
+        "priority_changed": _field(_("%(actor)s changed the priority from %(old)s to %(new)s")),
+        "category_changed": _field(_("%(actor)s changed the category from %(old)s to %(new)s")),
+        "team_changed": _field(_("%(actor)s moved the ticket from team %(old)s to %(new)s")),
+        "severity_changed": _severity,
+        "assigned": _assigned,
+        "unassigned": _unassigned,
+        "tags_changed": _tags,
+    }
+
+
+def describe_event(message: Message) -> str:
+    """One sentence for a system event, in the active language; unknown events still say who and what."""
+    data = message.event_data if isinstance(message.event_data, dict) else {}
+    describe = _describers().get(message.event_type)
+    if describe is None:
+        return _("%(actor)s: %(event)s") % {
+            "actor": _actor(message),
+            "event": message.event_type or _("event"),
+        }
+    return describe(message, data)

@@ -1,0 +1,97 @@
+"""The ticket queue and its bulk actions."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from kefu.core.errors import NotFound
+from kefu.tickets.access import visible_tickets
+from kefu.tickets.models import Status
+from kefu.tickets.services import bulk_update
+
+from ..forms import BulkForm, raise_for
+from ..queue import SORTS, VIEWS, QueueFilterForm, QueueOptions, QueuePage, queue_page
+from .common import staff_required, wants_partial
+
+TEMPLATE = "workspace/queue.html"
+
+
+def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOptions) -> tuple[dict, int]:
+    form = QueueFilterForm(params, options=options)
+    if form.is_valid():
+        data, page, error, status = form.cleaned_data, None, "", 200
+        page = queue_page(request.user, data, options)
+    else:
+        data, page, error, status = {}, QueuePage(tickets=[], page=1, has_next=False), form.error_text(), 400
+    view = data.get("view") or "mine"
+    status_code = data.get("status") or ""
+    title = dict(VIEWS).get(view, VIEWS[0][1])
+    if view == "all" and status_code in Status.values:
+        title = Status(status_code).label
+    context = {
+        "title": title,
+        "form": form,
+        "options": options,
+        "page": page,
+        "error": error,
+        "current_view": view,
+        "current_status": data.get("status") or "",
+        "views": VIEWS,
+        "statuses": Status.choices,
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+        "current_sort": data.get("sort") or "updated",
+        "query": params.urlencode(),
+        "refresh_url": reverse("workspace:home") + ("?" + params.urlencode() if params else ""),
+        "bulk_allowed": request.user.has_perm("tickets.bulk_change_ticket"),
+        "can_work": request.user.has_perm("tickets.change_ticket"),
+    }
+    return context, status
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """`/agent/`: the agent's views of the tickets they may see, filtered, sorted and paged."""
+    options = QueueOptions.load(request.user)
+    context, status = _queue_context(request, request.GET, options)
+    if wants_partial(request):
+        if status != 200:
+            # Keep the rows on screen and say what is wrong with the filter.
+            response = render(request, "core/_error.html", {"message": context["error"]}, status=status)
+            response["HX-Retarget"] = "#flash"
+            response["HX-Reswap"] = "innerHTML"
+            response["HX-Push-Url"] = "false"
+            return response
+        return render(request, f"{TEMPLATE}#results", context)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_POST
+@staff_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one change (assignee, status, tag) to the selected tickets, all or nothing."""
+    options = QueueOptions.load(request.user)
+    form = BulkForm(request.POST, staff=options.staff)
+    raise_for(form)
+    ids = form.cleaned_data["ticket"]
+    tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("pk"))
+    if len(tickets) != len(set(ids)):
+        raise NotFound(_("Some of the selected tickets do not exist or you may not see them."))
+    bulk_update(tickets=tickets, actor=request.user, changes=form.changes(request.user))
+    notice = ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", len(tickets)) % {
+        "count": len(tickets)
+    }
+    params = QueryDict(form.cleaned_data.get("query") or "")
+    if not wants_partial(request):
+        messages.success(request, notice)
+        return redirect(reverse("workspace:home") + ("?" + params.urlencode() if params else ""))
+    request.GET = params  # the re-rendered rows and their links follow the filters on screen
+    context, _status = _queue_context(request, params, options)
+    body = render_to_string(f"{TEMPLATE}#results", context, request=request)
+    flash = render_to_string("core/_flash.html", {"notice": notice, "level": "success"}, request=request)
+    return HttpResponse(body + flash)
