@@ -48,6 +48,8 @@ def _isolated_side_effects(settings, _media_root: Path) -> None:
     }
     # Mail needs nothing here: Django's test set-up already sends it to the locmem outbox (mailoutbox).
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Argon2 is deliberately slow (~50 ms to 1 s per user on a busy box); tests are not about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # Counters such as login-failure limits live in the cache: a private one, emptied for every test.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -28,8 +28,3 @@ def api(api_for, agent) -> APIClient:
     """The front-line agent's client."""
     return api_for(agent)
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Argon2 takes about a second per user on a busy 2-core box; these tests make hundreds of users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -32,12 +32,6 @@ pytestmark = pytest.mark.django_db
 SMALL = {"tickets": 80, "customers": 40}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # Argon2 is the real hasher; the demo logic does not depend on which one runs.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _counts() -> dict[str, int]:
     models = [
         User,

@@ -38,3 +38,13 @@ def test_each_test_starts_with_an_empty_cache_part_1():
 def test_each_test_starts_with_an_empty_cache_part_2():
     assert cache.get("isolation-marker") is None
     cache.set("isolation-marker", 1)
+
+
+def test_production_settings_hash_passwords_with_argon2():
+    """Tests swap in a fast hasher; the shipped settings must still put Argon2 first."""
+    import importlib
+
+    import kefu.config.settings as shipped
+
+    shipped = importlib.reload(shipped)
+    assert shipped.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

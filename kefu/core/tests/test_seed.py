@@ -18,11 +18,6 @@ from kefu.tickets.models import Message, MessageKind, Ticket
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_seed_creates_exactly_n_tickets_each_with_two_to_four_messages() -> None:
     """Given an empty database, when seeding 300 tickets in batches of 120, then there are 300 tickets."""
     out = StringIO()

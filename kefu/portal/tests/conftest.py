@@ -4,12 +4,6 @@ import pytest
 from django.test import Client
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Argon2 makes every factory user cost a third of a second; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def customer_client(customer_user) -> Client:
     """A browser signed in as 陈小姐 (the `customer` persona's portal login)."""
