@@ -13,12 +13,14 @@ LINT_PATHS := $(wildcard kefu tests scripts)
 # Every app directory (it has an apps.py) owns a catalog in <app>/locale/.
 APP_DIRS := $(patsubst %/apps.py,%,$(wildcard kefu/*/apps.py kefu/connectors/*/apps.py))
 
-.PHONY: help install demo serve test lint format messages compilemessages
+.PHONY: help install demo serve test lint format messages compilemessages bench bench-quick
 
 help:
 	@echo "make install          create $(VENV) (Python >= 3.12), install Kefu, compile translations"
 	@echo "make demo             install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test             ruff, then pytest on SQLite (+ PostgreSQL with KEFU_TEST_POSTGRES=1 or CI) + browser tests"
+	@echo "make bench            load test over HTTP against kefu serve, 100k tickets, SQLite + PostgreSQL"
+	@echo "make bench-quick      the same with 10k tickets and short runs"
 	@echo "make lint             ruff check"
 	@echo "make format           ruff format + ruff check --fix"
 	@echo "make messages         update every app's zh_Hans catalog (makemessages)"
@@ -69,3 +71,10 @@ messages: $(STAMP)
 	@echo "== kefu (shared templates)"
 	@cd kefu && $(abspath $(KEFU)) makemessages -l zh_Hans --ignore 'tests/*' \
 		$(foreach app,$(APP_DIRS),--ignore '$(patsubst kefu/%,%,$(app))/*') --ignore 'connectors/*'
+
+# Load from separate processes over HTTP against `kefu serve`; writes var/bench/<timestamp>.{json,md}.
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+bench-quick: install
+	$(PY) scripts/bench.py --quick $(BENCH_ARGS)
