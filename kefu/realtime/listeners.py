@@ -7,7 +7,6 @@ see that ticket.
 """
 
 from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
-from kefu.tickets.models import Message
 
 from . import groups
 from .broadcast import broadcast
@@ -21,8 +20,7 @@ def ticket_created(event: TicketCreated) -> None:
 
 
 def message_added(event: MessageAdded) -> None:
-    author_id = Message.objects.filter(pk=event.message_id).values_list("author_id", flat=True).first()
-    _changed(event.ticket_id, what="message", actor=author_id, kind=event.kind, message=event.message_id)
+    _changed(event.ticket_id, what="message", actor=event.actor_id, kind=event.kind, message=event.message_id)
 
 
 def ticket_updated(event: TicketUpdated) -> None:

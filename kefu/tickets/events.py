@@ -15,6 +15,7 @@ class MessageAdded(Event):
     ticket_id: int
     message_id: int
     kind: str
+    actor_id: int | None = None  # the staff author; None for customers, bots and the system
 
 
 @dataclass(frozen=True, kw_only=True)

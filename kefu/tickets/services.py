@@ -95,7 +95,7 @@ def create_ticket(
         ticket.message_count = 1
         record(actor=actor, action="ticket.create", obj=ticket, changes={"subject": [None, ticket.subject]})
         emit(TicketCreated(ticket_id=ticket.pk))
-        emit(MessageAdded(ticket_id=ticket.pk, message_id=message.pk, kind=message.kind))
+        emit(MessageAdded(ticket_id=ticket.pk, message_id=message.pk, kind=message.kind, actor_id=message.author_id))
     return ticket
 
 
@@ -132,7 +132,7 @@ def add_customer_message(
             status=locked.status, solved_at=locked.solved_at, closed_at=locked.closed_at,
             reopened_count=locked.reopened_count,
         )
-        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind))
+        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind, actor_id=None))
     ticket.refresh_from_db()
     return message
 
@@ -185,7 +185,7 @@ def _add_agent_message(*, ticket, actor, kind, text, html, attachments, status) 
             changes.update(status=locked.status, solved_at=locked.solved_at, closed_at=locked.closed_at,
                            reopened_count=locked.reopened_count)
         Ticket.objects.filter(pk=locked.pk).update(**changes)
-        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind))
+        emit(MessageAdded(ticket_id=locked.pk, message_id=message.pk, kind=message.kind, actor_id=actor.pk))
     ticket.refresh_from_db()
     return message
 
