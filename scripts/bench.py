@@ -81,6 +81,7 @@ def _worker(args: tuple) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     latencies: list[float] = []
     errors = 0
+    statuses: dict[str, int] = {}
     deadline = time.monotonic() + duration
     i = 0
     while time.monotonic() < deadline:
@@ -97,8 +98,11 @@ def _worker(args: tuple) -> list[float]:
             resp = conn.getresponse()
             resp.read()
             ok = resp.status < 400
-        except (OSError, http.client.HTTPException):
+            if not ok:
+                statuses[str(resp.status)] = statuses.get(str(resp.status), 0) + 1
+        except (OSError, http.client.HTTPException) as exc:
             ok = False
+            statuses[type(exc).__name__] = statuses.get(type(exc).__name__, 0) + 1
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         elapsed = time.perf_counter() - start
@@ -107,6 +111,8 @@ def _worker(args: tuple) -> list[float]:
         else:
             errors += 1
     conn.close()
+    if statuses:
+        print(f"  worker {worker_id}: errors {statuses}", flush=True)
     return latencies + [-errors]
 
 
@@ -134,7 +140,8 @@ def load(port: int, method: str, path: str, headers: dict, *, concurrency: int, 
 
 def bench_database(db: str, tickets: int, duration: float, workdir: Path) -> dict:
     env = {**os.environ, "DEBUG": "false", "KEFU_VAR_DIR": str(workdir / db)}
-    env.pop("REDIS_URL", None)
+    # With Redis, `kefu serve` uses the production layout: granian WSGI workers for HTTP (+ uvicorn for sockets).
+    env["REDIS_URL"] = os.environ.get("KEFU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     if db == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{workdir / db / 'bench.sqlite3'}"
     else:
@@ -150,8 +157,9 @@ def bench_database(db: str, tickets: int, duration: float, workdir: Path) -> dic
     out = run([KEFU, "shell", "-c", SETUP_CODE], env).stdout
     info = json.loads(out.split("BENCH", 1)[1].strip().splitlines()[0])
     port = free_port()
+    server_log = open(workdir / db / "serve.log", "w")  # noqa: SIM115 - closed with the server below
     server = subprocess.Popen([KEFU, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for(port)
         time.sleep(1.0)
@@ -180,6 +188,11 @@ def bench_database(db: str, tickets: int, duration: float, workdir: Path) -> dic
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        server_log.close()
+        errors = [line for line in (workdir / db / "serve.log").read_text().splitlines() if "Traceback" in line
+                  or " 500 " in line or "ERROR" in line]
+        if errors:
+            print(f"[{db}] server log has {len(errors)} error lines, e.g. {errors[:3]}", flush=True)
     if db == "postgres":
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "kefu_bench"], check=False)
     return {"tickets": tickets, "seed_seconds": seed_seconds, "scenarios": results}
@@ -220,7 +233,8 @@ def main() -> int:
     out.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     table = markdown(report)
     out.with_suffix(".md").write_text(table)
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not os.environ.get("KEFU_BENCH_KEEP"):
+        shutil.rmtree(workdir, ignore_errors=True)
     print(table)
     return 0
 
