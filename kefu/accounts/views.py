@@ -19,6 +19,7 @@ from kefu.core.errors import DomainError
 
 from . import rules, services, throttle
 from .forms import KefuPasswordChangeForm, LoginForm, ProfileForm
+from .language import set_language_cookie
 
 NEW_TOKEN_SESSION_KEY = "kefu_new_api_token"
 
@@ -36,19 +37,6 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
     ):
         return candidate
     return None
-
-
-def _set_language_cookie(response: HttpResponse, language: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 class LoginView(auth_views.LoginView):
@@ -78,7 +66,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         if user.language:
-            _set_language_cookie(response, user.language)
+            set_language_cookie(response, user.language)
         return response
 
     def get_success_url(self) -> str:
@@ -107,7 +95,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         services.set_language(user=request.user, language=language)
-    _set_language_cookie(response, language)
+    set_language_cookie(response, language)
     return response
 
 
@@ -165,7 +153,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your profile was saved."))
                 response = HttpResponseRedirect(reverse("accounts:profile"))
                 if request.user.language:
-                    _set_language_cookie(response, request.user.language)
+                    set_language_cookie(response, request.user.language)
                 return response
         return render(
             request, "accounts/profile.html", _profile_context(request, profile_form=form), status=400

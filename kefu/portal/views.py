@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefu.accounts.language import set_language_cookie
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.customers.models import Customer
 from kefu.tickets.models import Attachment, CustomField, Message, MessageKind, Ticket
@@ -186,16 +187,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated and not request.user.is_staff:
         services.set_language(user=request.user, language=language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
+    set_language_cookie(response, language)
     return response
 
 

@@ -178,6 +178,19 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "-updated_at"], name="ticket_team_status_updated"),
             models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
+            # The open-ticket queues filter on four statuses at once; an IN list cannot walk the
+            # (status, updated_at) index in order, so these partial indexes serve those views directly.
+            models.Index(
+                fields=["-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES), name="ticket_open_updated"
+            ),
+            models.Index(
+                fields=["team", "-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_team_updated",
+            ),
+            models.Index(
+                fields=["assignee", "-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_assignee_updated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
