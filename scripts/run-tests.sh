@@ -73,6 +73,14 @@ else
     SUMMARIES+=("FAILED   ruff: ruff check ${LINT_PATHS[*]} found problems (make format fixes most)")
 fi
 
+echo "=== import layers (lint-imports) ==="
+if "${LINT_IMPORTS:-.venv/bin/lint-imports}" --no-cache; then
+    SUMMARIES+=("ok       layers: lint-imports (pyproject.toml [tool.importlinter])")
+else
+    FAILED=1
+    SUMMARIES+=("FAILED   layers: a domain app imports a presentation layer (see lint-imports above)")
+fi
+
 run_stage sqlite no -- "${COMMON[@]}" "${XDIST[@]}"
 
 if [ "${KEFU_TEST_POSTGRES:-0}" = "1" ] || [ -n "${CI:-}" ]; then
