@@ -42,10 +42,15 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.intake",
     "kefu.audit",
+    "kefu.sla",
+    "kefu.knowledge",
+    "kefu.chat",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",
     "kefu.administration",
+    "kefu.connectors.email",
+    "kefu.connectors.webchat",
     "kefu.api",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portal/", include("kefu.portal.urls")),
     path("manage/", include("kefu.administration.urls")),
     path("api/", include("kefu.api.urls")),
+    path("chat/", include("kefu.connectors.webchat.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="reply"),
     path("tickets/<int:pk>/close/", views.ticket_close, name="close"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("help/", include("kefu.knowledge.urls")),  # the public help center (kefu.knowledge)
 ]

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.tickets.access import can_view_ticket
 from kefu.tickets.models import Ticket
 
-from . import groups, viewers
+from . import chat, groups, viewers
 from .broadcast import push_message
 
 CLOSE_UNAUTHORIZED = 4401
@@ -104,6 +104,10 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         if kind == "ping":
             await self._heartbeat()
             return
+        if kind in chat.FRAMES:
+            with translation.override(self.user.language or settings.LANGUAGE_CODE):
+                await chat.handle(self, content)
+            return
         handler = {"watch": self._watch, "unwatch": self._unwatch, "typing": self._typing}.get(kind)
         ticket_id = _ticket_id(content.get("ticket"))
         if handler is None or ticket_id is None:
@@ -151,6 +155,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
 
     async def kefu_push(self, message: dict) -> None:
         """Forward a pushed frame; after a team or assignee change, first re-check access to the ticket."""
+        if message.get("skip") == self.channel_name:  # the sending socket has its own answer already
+            return
         frame = message["frame"]
         ticket_id = frame.get("ticket")
         if message.get("recheck") and ticket_id in self.watching:

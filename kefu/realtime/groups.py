@@ -15,3 +15,8 @@ def ticket(ticket_id: int) -> str:
 def user(user_id: int) -> str:
     """Every socket of one staff user (all their tabs): personal notifications."""
     return f"user.{int(user_id)}"
+
+
+def chat(conversation_id: int) -> str:
+    """The visitor sockets of one live chat (the agent is reached through their `user` group)."""
+    return f"chat.{int(conversation_id)}"

@@ -475,3 +475,15 @@ def _audit_field(ticket: Ticket, actor, name: str, old, new) -> None:
 
 def _label(obj) -> str | None:
     return None if obj is None else str(obj)
+
+
+def record_system_event(*, ticket: Ticket, event_type: str, data: dict, add_tags: Sequence[str] = ()) -> Message:
+    """A timeline event the system itself records (an SLA escalation …), optionally adding tags; no actor."""
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        now = clock.now()
+        message = _event(locked, None, event_type, data, now)
+        fields = ["tags"] if add_tags and _change_tags(locked, None, None, add_tags, now) else []
+        Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
+        emit(TicketUpdated(ticket_id=locked.pk, fields=("events", *fields), actor_id=None))
+    return message

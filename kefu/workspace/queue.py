@@ -204,5 +204,5 @@ def queue_page(user, data: dict, options: QueueOptions) -> QueuePage:
     """One page of rows with everything they show; reads PAGE_SIZE + 1 rows instead of counting."""
     page = data.get("page") or 1
     start = (page - 1) * PAGE_SIZE
-    rows = list(filtered_tickets(user, data, options).for_list()[start : start + PAGE_SIZE + 1])
+    rows = list(filtered_tickets(user, data, options).for_list().select_related("sla")[start : start + PAGE_SIZE + 1])
     return QueuePage(tickets=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import customers, queue, ticket
+from .views import chat, customers, queue, ticket
 
 
 class IdConverter:
@@ -27,6 +27,7 @@ urlpatterns = [
     path("tickets/<ws_id:pk>/assign-me/", ticket.assign_me, name="assign_me"),
     path("tickets/<ws_id:pk>/macro/", ticket.macro, name="macro"),
     path("attachments/<ws_id:pk>/", ticket.attachment, name="attachment"),
+    path("chats/", chat.chat_console, name="chats"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<ws_id:pk>/", customers.customer_detail, name="customer"),

@@ -21,6 +21,7 @@ from kefu.core import clock
 from kefu.core.crypto import lookup_hash
 from kefu.customers.models import Customer, Identity, Organization, Tier
 from kefu.customers.rules import normalize_identity
+from kefu.sla.services import ensure_default_policies
 from kefu.tickets.models import (
     AuthorKind,
     Category,
@@ -75,6 +76,7 @@ def ensure_configuration() -> Configuration:
         staff, new_logins = _ensure_staff()
         teams = _ensure_teams(staff)
         _ensure_macros(staff, teams)
+        ensure_default_policies()
         members = {
             name: list(team.members.filter(is_active=True).order_by("id")) for name, team in teams.items()
         }

@@ -41,7 +41,7 @@ _RISKY_TYPES = (
 def load_ticket(request: HttpRequest, pk: int) -> Ticket:
     """The ticket if the user may see it (404 otherwise), with what the page shows of it."""
     queryset = Ticket.objects.select_related(
-        "customer__organization", "category", "priority", "team", "assignee"
+        "customer__organization", "category", "priority", "team", "assignee", "sla"
     )
     return get_visible_ticket(request.user, pk, queryset)
 

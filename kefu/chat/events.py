@@ -1,0 +1,22 @@
+"""Chat domain events (ids only). Sockets push from the consumers; listeners may subscribe later."""
+
+from dataclasses import dataclass
+
+from kefu.core.events import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatMessagePosted(Event):
+    conversation_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatAccepted(Event):
+    conversation_id: int
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatEnded(Event):
+    conversation_id: int

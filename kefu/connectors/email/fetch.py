@@ -1,0 +1,221 @@
+"""Fetching mail over IMAP: UIDs, and a mail counts as processed only after the transaction storing it committed.
+
+The order per mail is: fetch (BODY.PEEK, so nothing is marked yet) → `ingest_raw` (its own transaction,
+committed on return) → mark \\Seen and remember the UID. A crash anywhere before the last step means the
+mail is fetched again next time, and intake's de-duplication by Message-ID stores it once.
+"""
+
+import imaplib
+import logging
+import poplib
+import re
+import ssl
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.core.clock import now
+
+from .models import Mailbox, Protocol
+from .services import MailResult, ingest_raw, quarantine
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 30
+_UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+class MailboxError(Exception):
+    """Connecting, logging in or selecting the folder failed; the message is shown to admins."""
+
+
+@dataclass
+class PollReport:
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    results: list[MailResult] = field(default_factory=list)
+
+
+def max_mail_bytes() -> int:
+    return getattr(settings, "EMAIL_MAX_MAIL_BYTES", 50 * 1024 * 1024)
+
+
+def open_imap(mailbox: Mailbox) -> imaplib.IMAP4:
+    """Connect and log in, translating every failure into a MailboxError with a clear reason."""
+    try:
+        if mailbox.use_tls:
+            conn = imaplib.IMAP4_SSL(
+                mailbox.host, mailbox.port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT
+            )
+        else:
+            conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=TIMEOUT)
+    except ssl.SSLError as exc:
+        raise MailboxError(_("TLS failed: %(error)s") % {"error": exc}) from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise MailboxError(
+            _("Cannot connect to %(host)s:%(port)s: %(error)s")
+            % {"host": mailbox.host, "port": mailbox.port, "error": exc}
+        ) from exc
+    try:
+        conn.login(mailbox.username, mailbox.password)
+    except imaplib.IMAP4.error as exc:
+        _close(conn)
+        raise MailboxError(_("Login failed: %(error)s") % {"error": _text(exc)}) from exc
+    return conn
+
+
+def check_connection(mailbox: Mailbox) -> str:
+    """Connect, log in and open the folder; return a short success text or raise MailboxError."""
+    if mailbox.protocol == Protocol.POP3:
+        conn = _open_pop3(mailbox)
+        try:
+            count, _size = conn.stat()
+        finally:
+            conn.quit()
+        return _("Connected: %(count)s messages waiting.") % {"count": count}
+    conn = open_imap(mailbox)
+    try:
+        typ, data = conn.select(_quote(mailbox.folder), readonly=True)
+        if typ != "OK":
+            raise MailboxError(
+                _("Folder %(folder)s cannot be opened: %(error)s")
+                % {"folder": mailbox.folder, "error": _text(data)}
+            )
+        return _("Connected: %(count)s messages in %(folder)s.") % {
+            "count": _text(data),
+            "folder": mailbox.folder,
+        }
+    finally:
+        _close(conn)
+
+
+def _open_pop3(mailbox: Mailbox) -> poplib.POP3:
+    try:
+        if mailbox.use_tls:
+            conn = poplib.POP3_SSL(
+                mailbox.host, mailbox.port, context=ssl.create_default_context(), timeout=TIMEOUT
+            )
+        else:
+            conn = poplib.POP3(mailbox.host, mailbox.port, timeout=TIMEOUT)
+        conn.user(mailbox.username)
+        conn.pass_(mailbox.password)
+    except ssl.SSLError as exc:
+        raise MailboxError(_("TLS failed: %(error)s") % {"error": exc}) from exc
+    except poplib.error_proto as exc:
+        raise MailboxError(_("Login failed: %(error)s") % {"error": _text(exc)}) from exc
+    except OSError as exc:
+        raise MailboxError(
+            _("Cannot connect to %(host)s:%(port)s: %(error)s")
+            % {"host": mailbox.host, "port": mailbox.port, "error": exc}
+        ) from exc
+    return conn
+
+
+def poll(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
+    """Fetch new mail of one IMAP mailbox, at most `limit` messages; records errors on the mailbox."""
+    if mailbox.protocol != Protocol.IMAP:
+        raise MailboxError(_("Only IMAP mailboxes can be fetched for now."))
+    if transaction.get_connection().in_atomic_block and not getattr(
+        settings, "EMAIL_POLL_ALLOW_ATOMIC", False
+    ):
+        # Marking a mail as processed inside an open transaction would defeat "only after commit".
+        raise RuntimeError("poll() must run outside a transaction")
+    report = PollReport()
+    try:
+        conn = open_imap(mailbox)
+    except MailboxError as exc:
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=str(exc), last_polled_at=now())
+        raise
+    try:
+        typ, data = conn.select(_quote(mailbox.folder))
+        if typ != "OK":
+            raise MailboxError(
+                _("Folder %(folder)s cannot be opened: %(error)s")
+                % {"folder": mailbox.folder, "error": _text(data)}
+            )
+        validity = _uid_validity(conn)
+        last_uid = mailbox.last_uid if validity == mailbox.uid_validity else 0
+        typ, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
+        uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)[:limit]
+        for uid in uids:
+            _fetch_one(conn, mailbox, uid, validity, report)
+    except (imaplib.IMAP4.error, OSError) as exc:
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=str(exc)[:2000], last_polled_at=now())
+        raise MailboxError(str(exc)) from exc
+    finally:
+        _close(conn)
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_error="", last_polled_at=now())
+    return report
+
+
+def _fetch_one(conn: imaplib.IMAP4, mailbox: Mailbox, uid: int, validity: int, report: PollReport) -> None:
+    typ, data = conn.uid("FETCH", str(uid), "(RFC822.SIZE)")
+    found = _SIZE.search(b" ".join(d if isinstance(d, bytes) else b"" for d in data or []))
+    size = int(found.group(1)) if found else 0
+    report.fetched += 1
+    if size > max_mail_bytes():
+        # Never load an unbounded mail into memory: keep its headers in quarantine, say why.
+        typ, data = conn.uid("FETCH", str(uid), "(BODY.PEEK[HEADER])")
+        quarantine(
+            mailbox=mailbox,
+            raw=_literal(data),
+            error=f"mail of {size} bytes exceeds EMAIL_MAX_MAIL_BYTES={max_mail_bytes()}; headers kept",
+        )
+        report.quarantined += 1
+    else:
+        typ, data = conn.uid("FETCH", str(uid), "(BODY.PEEK[])")
+        raw = _literal(data)
+        result = ingest_raw(mailbox=mailbox, raw=raw, uid=uid)  # committed when it returns
+        report.results.append(result)
+        if result.quarantined:
+            report.quarantined += 1
+        elif result.duplicate:
+            report.duplicates += 1
+        else:
+            report.stored += 1
+    # Only now, with the mail safely stored, is it marked and remembered.
+    conn.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid, uid_validity=validity)
+    mailbox.last_uid, mailbox.uid_validity = uid, validity
+
+
+def _literal(data) -> bytes:
+    for item in data or []:
+        if isinstance(item, tuple) and len(item) >= 2:
+            return item[1]
+    return b""
+
+
+def _uid_validity(conn: imaplib.IMAP4) -> int:
+    typ, data = conn.response("UIDVALIDITY")
+    if data and data[0]:
+        return int(data[0])
+    typ, data = conn.status(_quote("INBOX"), "(UIDVALIDITY)")
+    found = _UIDVALIDITY.search(data[0] if data and data[0] else b"")
+    return int(found.group(1)) if found else 0
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = b" ".join(v if isinstance(v, bytes) else str(v).encode() for v in value if v)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, Exception) and value.args:
+        return _text(value.args[0])
+    return str(value)
+
+
+def _close(conn) -> None:
+    try:
+        conn.logout()
+    except Exception as exc:  # the server may already have dropped us
+        log.debug("logout failed: %s", exc)

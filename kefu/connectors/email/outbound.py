@@ -1,0 +1,165 @@
+"""Sending agents' public replies on e-mail tickets by SMTP, with headers that thread in every mail client."""
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.core.clock import now
+from kefu.core.tasks import enqueue_on_commit
+from kefu.customers.models import Identity
+from kefu.tickets.events import MessageAdded
+from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, Ticket
+
+from .models import Mailbox, ProcessedMail
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 30
+
+
+class DeliveryError(Exception):
+    """Sending failed in a way worth retrying (network, server busy)."""
+
+
+def reply_added(event: MessageAdded) -> None:
+    """Listener: an agent's public reply on an e-mail ticket is queued for delivery."""
+    if event.kind != MessageKind.REPLY:
+        return
+    if not Ticket.objects.filter(pk=event.ticket_id, channel=Channel.EMAIL).exists():
+        return
+    if not Mailbox.objects.filter(active=True).exists():
+        return  # the e-mail channel is not set up: nothing to send with
+    Message.objects.filter(pk=event.message_id, delivery_status="").update(
+        delivery_status=DeliveryStatus.PENDING
+    )
+    from .tasks import deliver
+
+    enqueue_on_commit(deliver, event.message_id)
+
+
+def mailbox_for(ticket: Ticket) -> Mailbox | None:
+    """The mailbox the conversation came in through, else the first active one."""
+    processed = (
+        ProcessedMail.objects.filter(ticket=ticket, mailbox__isnull=False)
+        .select_related("mailbox")
+        .order_by("id")
+        .first()
+    )
+    if processed is not None:
+        return processed.mailbox
+    return Mailbox.objects.filter(active=True).order_by("id").first()
+
+
+def message_id_for(message: Message, mailbox: Mailbox) -> str:
+    """A stable Message-ID, the same on every retry, so a resent mail is recognised as one."""
+    domain = mailbox.from_address.rpartition("@")[2] or "kefu.localhost"
+    return f"<kefu-{message.ticket_id}-{message.pk}@{domain}>"
+
+
+def subject_for(ticket: Ticket) -> str:
+    tag = f"[#{ticket.pk}]"
+    subject = ticket.subject or ""
+    if tag in subject:
+        return subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    return f"Re: {subject} {tag}".strip()
+
+
+def build(message: Message, mailbox: Mailbox, recipient: str) -> EmailMessage:
+    ticket = message.ticket
+    mail = EmailMessage()
+    mail["Subject"] = subject_for(ticket)
+    mail["From"] = (
+        formataddr((mailbox.from_name, mailbox.from_address)) if mailbox.from_name else mailbox.from_address
+    )
+    mail["To"] = recipient
+    mail["Date"] = format_datetime(message.created_at)
+    mail["Message-ID"] = message_id_for(message, mailbox)
+    earlier = list(
+        Message.objects.filter(ticket=ticket, created_at__lte=message.created_at)
+        .exclude(pk=message.pk)
+        .exclude(external_id="")
+        .filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY])
+        .order_by("created_at", "id")
+        .values_list("external_id", "kind")
+    )
+    refs = [ticket.external_id] if ticket.external_id.startswith("<") else []
+    refs += [ext for ext, _kind in earlier if ext.startswith("<") and ext not in refs]
+    refs = refs[:1] + refs[1:][-10:]  # the root plus the recent ones: headers stay short
+    customer_ids = [ext for ext, kind in earlier if kind == MessageKind.CUSTOMER and ext.startswith("<")]
+    if customer_ids or refs:
+        mail["In-Reply-To"] = (customer_ids or refs)[-1]
+    if refs:
+        mail["References"] = " ".join(refs)
+    mail["Auto-Submitted"] = "auto-replied" if message.author_kind == "bot" else "no"
+    mail["X-Kefu-Ticket"] = str(ticket.pk)
+    mail.set_content(message.body_text or " ")
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        maintype, _slash, subtype = (attachment.content_type or "application/octet-stream").partition("/")
+        mail.add_attachment(
+            data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename
+        )
+    return mail
+
+
+def send_reply(*, message_id: int, final_attempt: bool = True) -> str:
+    """Send one reply; record the outcome on the message. Raises DeliveryError when a retry may help."""
+    message = Message.objects.select_related("ticket").filter(pk=message_id).first()
+    if message is None or message.kind != MessageKind.REPLY or message.ticket.channel != Channel.EMAIL:
+        return "skipped"
+    if message.delivery_status == DeliveryStatus.SENT:
+        return "already sent"
+    mailbox = mailbox_for(message.ticket)
+    if mailbox is None or not mailbox.smtp_host:
+        return _failed(message, _("No mailbox with an SMTP server is configured for this ticket."))
+    identity = (
+        Identity.objects.filter(customer_id=message.ticket.customer_id, kind="email").order_by("id").first()
+    )
+    if identity is None:
+        return _failed(message, _("The customer has no e-mail address."))
+    mail = build(message, mailbox, identity.value)
+    try:
+        _send(mailbox, mail)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return _failed(message, _("The recipient was refused: %(error)s") % {"error": exc.recipients})
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if final_attempt:
+            return _failed(message, error)
+        Message.objects.filter(pk=message.pk).update(
+            delivery_error=_("Retrying: %(error)s") % {"error": error}
+        )
+        raise DeliveryError(error) from exc
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            delivery_status=DeliveryStatus.SENT,
+            delivery_error="",
+            channel=Channel.EMAIL,
+            external_id=mail["Message-ID"],
+        )
+    log.info("reply %s sent at %s", message.pk, now())
+    return "sent"
+
+
+def _send(mailbox: Mailbox, mail: EmailMessage) -> None:
+    with smtplib.SMTP(mailbox.smtp_host, mailbox.smtp_port, timeout=TIMEOUT) as smtp:
+        if mailbox.smtp_use_tls:
+            smtp.starttls(context=ssl.create_default_context())
+        if mailbox.smtp_username:
+            smtp.login(mailbox.smtp_username, mailbox.smtp_password)
+        smtp.send_message(mail)
+
+
+def _failed(message: Message, error: str) -> str:
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=DeliveryStatus.FAILED, delivery_error=error[:2000]
+    )
+    return f"failed: {error}"

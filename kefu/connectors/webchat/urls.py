@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "webchat"
+urlpatterns = [
+    path("widget.js", views.widget_js, name="widget_js"),
+    path("widget.css", views.widget_css, name="widget_css"),
+    path("demo/", views.demo, name="demo"),
+]

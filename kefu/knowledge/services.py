@@ -1,0 +1,265 @@
+"""Every write to the knowledge base goes through these functions."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kefu.audit.services import record
+from kefu.core import clock
+from kefu.core.errors import Conflict, InvalidInput, NotAllowed
+from kefu.core.events import emit
+from kefu.core.html import clean_html
+
+from .events import ArticlePublished, FaqChanged
+from .models import (
+    Article,
+    ArticleRevision,
+    ArticleStatus,
+    FaqEntry,
+    FaqQuestion,
+    KbCategory,
+    Language,
+    Visibility,
+)
+
+MANAGE_PERMISSION = "knowledge.manage_knowledge"
+
+
+def can_manage(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE_PERMISSION))
+
+
+def _require_manage(actor) -> None:
+    if not can_manage(actor):
+        raise NotAllowed(_("You may not edit the knowledge base."))
+
+
+def _check_choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(_("Choose a valid value."), field=field)
+    return value
+
+
+def _clean_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(_("A title is required."), field="title")
+    if len(title) > 200:
+        raise InvalidInput(_("The title is too long (at most 200 characters)."), field="title")
+    return title
+
+
+# --- articles --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_article(
+    *,
+    actor,
+    title: str,
+    body: str = "",
+    language: str = Language.ZH,
+    category: KbCategory | None = None,
+    visibility: str = Visibility.PUBLIC,
+    translation_of: Article | None = None,
+) -> Article:
+    """A new draft article, with its first revision."""
+    _require_manage(actor)
+    language = _check_choice(language, Language, "language")
+    visibility = _check_choice(visibility, Visibility, "visibility")
+    if translation_of is not None:
+        translation_of = translation_of.translation_of or translation_of  # always link to the original
+        if translation_of.language == language:
+            raise InvalidInput(_("A translation must be in another language."), field="language")
+    article = Article.objects.create(
+        title=_clean_title(title),
+        body=clean_html(body),
+        language=language,
+        category=category,
+        visibility=visibility,
+        translation_of=translation_of,
+        author=actor,
+    )
+    ArticleRevision.objects.create(
+        article=article, version=1, title=article.title, body=article.body, author=actor
+    )
+    record(actor=actor, action="knowledge.article_created", obj=article)
+    return article
+
+
+@transaction.atomic
+def update_article(
+    *,
+    actor,
+    article: Article,
+    title: str,
+    body: str,
+    expected_version: int | None = None,
+    category: KbCategory | None = None,
+    visibility: str | None = None,
+) -> Article:
+    """Save new content as the next version; `expected_version` guards against overwriting someone else."""
+    _require_manage(actor)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if expected_version is not None and expected_version != article.version:
+        raise Conflict()
+    title = _clean_title(title)
+    body = clean_html(body)
+    changes = {}
+    if visibility is not None:
+        visibility = _check_choice(visibility, Visibility, "visibility")
+        if visibility != article.visibility:
+            changes["visibility"] = [article.visibility, visibility]
+            article.visibility = visibility
+    if category is not None and category.pk != article.category_id:
+        changes["category"] = [article.category_id, category.pk]
+        article.category = category
+    if title != article.title or body != article.body:
+        article.title, article.body = title, body
+        article.version += 1
+        changes["version"] = [article.version - 1, article.version]
+        ArticleRevision.objects.create(
+            article=article, version=article.version, title=title, body=body, author=actor
+        )
+    if changes:
+        article.save()
+        record(actor=actor, action="knowledge.article_updated", obj=article, changes=changes)
+    return article
+
+
+@transaction.atomic
+def restore_revision(*, actor, article: Article, version: int) -> Article:
+    """Make an old version current again (as a new version, so history is never rewritten)."""
+    _require_manage(actor)
+    revision = ArticleRevision.objects.filter(article=article, version=version).first()
+    if revision is None:
+        raise InvalidInput(_("That version does not exist."), field="version")
+    return update_article(actor=actor, article=article, title=revision.title, body=revision.body)
+
+
+_NEXT_STATUS = {
+    ArticleStatus.DRAFT: {ArticleStatus.REVIEW, ArticleStatus.PUBLISHED},
+    ArticleStatus.REVIEW: {ArticleStatus.DRAFT, ArticleStatus.PUBLISHED},
+    ArticleStatus.PUBLISHED: {ArticleStatus.DRAFT},
+}
+
+
+@transaction.atomic
+def change_article_status(*, actor, article: Article, status: str) -> Article:
+    """draft → review → published (and back to draft to unpublish)."""
+    _require_manage(actor)
+    status = _check_choice(status, ArticleStatus, "status")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if status == article.status:
+        return article
+    if status not in _NEXT_STATUS[ArticleStatus(article.status)]:
+        raise InvalidInput(_("This status change is not allowed."), field="status")
+    old = article.status
+    article.status = status
+    if status == ArticleStatus.PUBLISHED:
+        article.published_at = clock.now()
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    record(actor=actor, action="knowledge.article_status", obj=article, changes={"status": [old, status]})
+    if status == ArticleStatus.PUBLISHED:
+        emit(ArticlePublished(article_id=article.pk, actor_id=actor.pk))
+    return article
+
+
+def publish_article(*, actor, article: Article) -> Article:
+    return change_article_status(actor=actor, article=article, status=ArticleStatus.PUBLISHED)
+
+
+def record_article_view(*, article: Article) -> Article:
+    """Count one read (readers may be anonymous, so there is no actor)."""
+    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+    article.refresh_from_db(fields=["views"])
+    return article
+
+
+def record_feedback(*, article: Article, helpful: bool) -> Article:
+    """ "Was this helpful?" — one vote; the view layer keeps a reader from voting twice (session)."""
+    if not article.is_public and article.status != ArticleStatus.PUBLISHED:
+        raise InvalidInput(_("Only published articles can be rated."))
+    counter = "helpful_count" if helpful else "unhelpful_count"
+    Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+    article.refresh_from_db(fields=["helpful_count", "unhelpful_count"])
+    return article
+
+
+# --- FAQ entries -----------------------------------------------------------------------------------
+
+
+def _clean_questions(questions: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for question in questions:
+        question = " ".join((question or "").split())
+        if question:
+            if len(question) > 300:
+                raise InvalidInput(_("A question is too long (at most 300 characters)."), field="questions")
+            seen.setdefault(question, None)
+    if not seen:
+        raise InvalidInput(_("Give at least one question."), field="questions")
+    return list(seen)
+
+
+@transaction.atomic
+def create_faq_entry(
+    *,
+    actor,
+    answer: str,
+    questions: Iterable[str],
+    language: str = Language.ZH,
+    category: KbCategory | None = None,
+    is_published: bool = False,
+) -> FaqEntry:
+    """One answer with the ways customers ask for it."""
+    _require_manage(actor)
+    answer = (answer or "").strip()
+    if not answer:
+        raise InvalidInput(_("An answer is required."), field="answer")
+    language = _check_choice(language, Language, "language")
+    texts = _clean_questions(questions)
+    entry = FaqEntry.objects.create(
+        answer=answer, language=language, category=category, is_published=is_published, author=actor
+    )
+    FaqQuestion.objects.bulk_create([FaqQuestion(entry=entry, text=text) for text in texts])
+    record(actor=actor, action="knowledge.faq_created", obj=entry)
+    emit(FaqChanged(entry_id=entry.pk))
+    return entry
+
+
+@transaction.atomic
+def update_faq_entry(
+    *,
+    actor,
+    entry: FaqEntry,
+    answer: str | None = None,
+    questions: Iterable[str] | None = None,
+    is_published: bool | None = None,
+) -> FaqEntry:
+    _require_manage(actor)
+    changes = {}
+    if answer is not None:
+        answer = answer.strip()
+        if not answer:
+            raise InvalidInput(_("An answer is required."), field="answer")
+        if answer != entry.answer:
+            changes["answer"] = [entry.answer, answer]
+            entry.answer = answer
+    if is_published is not None and is_published != entry.is_published:
+        changes["is_published"] = [entry.is_published, is_published]
+        entry.is_published = is_published
+    if questions is not None:
+        texts = _clean_questions(questions)
+        old = list(entry.questions.values_list("text", flat=True))
+        if texts != old:
+            entry.questions.all().delete()
+            FaqQuestion.objects.bulk_create([FaqQuestion(entry=entry, text=text) for text in texts])
+            changes["questions"] = [old, texts]
+    if changes:
+        entry.save()
+        record(actor=actor, action="knowledge.faq_updated", obj=entry, changes=changes)
+        emit(FaqChanged(entry_id=entry.pk))
+    return entry

@@ -1,0 +1,1 @@
+from .factories import editor  # noqa: F401

@@ -1,0 +1,290 @@
+"""SLA services: pick a ticket's policy, keep its clocks current, sweep due deadlines, escalate."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+
+from kefu.core import clock as wall
+from kefu.core.events import emit
+from kefu.sla import rules
+from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
+from kefu.sla.models import BusinessCalendar, Escalation, Level, SlaEvent, SlaPolicy, SlaTarget, TicketSla
+from kefu.tickets.models import Status, Ticket
+from kefu.tickets.services import record_system_event
+
+PAUSED_STATUSES = (Status.PENDING,)  # waiting on the customer
+DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
+COMPLAINT = "complaint"
+ESCALATED_TAG = "已升级"  # the tag that marks escalated tickets in every queue
+
+
+def calendar_rules(calendar: BusinessCalendar | None) -> rules.Calendar:
+    """The pure calendar for a stored one (None: around the clock)."""
+    if calendar is None or calendar.always_open:
+        return rules.ALWAYS
+    dates = list(calendar.dates.all())
+    return rules.Calendar(
+        tz=ZoneInfo(calendar.time_zone),
+        hours=rules.parse_hours(calendar.hours or {}),
+        use_china_holidays=calendar.use_china_holidays,
+        holidays=frozenset(d.date for d in dates if not d.is_working_day),
+        workdays=frozenset(d.date for d in dates if d.is_working_day),
+    )
+
+
+def policy_clock(policy: SlaPolicy) -> rules.Calendar:
+    return calendar_rules(policy.calendar) if policy.business_time else rules.ALWAYS
+
+
+def pick_policy(ticket: Ticket) -> SlaPolicy | None:
+    """The first active policy (by position) whose conditions match the ticket."""
+    facts = rules.Facts(
+        category=ticket.category.code if ticket.category_id else None,
+        priority=ticket.priority.code if ticket.priority_id else None,
+        severity=ticket.severity,
+        tier=ticket.customer.tier,
+        channel=ticket.channel,
+    )
+    for policy in SlaPolicy.objects.filter(is_active=True).select_related("calendar"):
+        conditions = rules.Conditions(
+            policy.categories, policy.priorities, policy.severities, policy.tiers, policy.channels
+        )
+        if conditions.match(facts):
+            return policy
+    return None
+
+
+@transaction.atomic
+def apply_policy(*, ticket: Ticket, now: datetime | None = None) -> TicketSla | None:
+    """Create or refresh the ticket's SLA clocks: policy, pause/resume, met targets, next deadline.
+
+    Returns None (and stores nothing) for a ticket that no policy covers and that never had clocks.
+    """
+    now = now or wall.now()
+    ticket = Ticket.objects.select_related("category", "priority", "customer").get(pk=ticket.pk)
+    policy = pick_policy(ticket)
+    sla = TicketSla.objects.select_for_update().filter(ticket=ticket).first()
+    if sla is None:
+        if policy is None:
+            return None
+        sla = TicketSla(ticket=ticket)
+    sla.policy = policy
+    cal = policy_clock(policy) if policy else rules.ALWAYS
+    _track_pause(sla, ticket, cal, now)
+    sla.first_response_met = ticket.first_response_at is not None
+    sla.resolution_met = ticket.status in DONE_STATUSES
+    _set_times(sla, ticket, policy, cal)
+    sla.next_deadline = None if sla.paused_since else rules.next_deadline(pending_moments(sla))
+    sla.save()
+    return sla
+
+
+def _track_pause(sla: TicketSla, ticket: Ticket, cal: rules.Calendar, now: datetime) -> None:
+    paused = ticket.status in PAUSED_STATUSES
+    if paused and sla.paused_since is None:
+        sla.paused_since = now
+    elif not paused and sla.paused_since is not None:
+        spent = rules.working_time_between(sla.paused_since, now, cal)
+        sla.paused_seconds += int(spent.total_seconds())
+        sla.paused_since = None
+
+
+def _set_times(sla: TicketSla, ticket: Ticket, policy: SlaPolicy | None, cal: rules.Calendar) -> None:
+    paused = timedelta(seconds=sla.paused_seconds)
+    percent = policy.warning_percent if policy else 0
+
+    def times(target: timedelta | None) -> rules.Clock:
+        return rules.clock(
+            start=ticket.created_at, target=target, paused=paused, warning_percent=percent, cal=cal
+        )
+
+    first = times(policy.first_response if policy else None)
+    resolution = times(policy.resolution if policy else None)
+    sla.first_response_warn_at, sla.first_response_due = first.warn_at, first.due
+    sla.resolution_warn_at, sla.resolution_due = resolution.warn_at, resolution.due
+    escalate_after = policy.escalate_after if policy else None
+    sla.escalation_due = (
+        rules.add_working_time(ticket.created_at, escalate_after, rules.ALWAYS) if escalate_after else None
+    )
+
+
+def pending_moments(sla: TicketSla) -> list[datetime | None]:
+    """The moments the sweeper still has to act on, from the stored clocks and flags."""
+    moments: list[datetime | None] = []
+    if sla.resolution_met:
+        return moments  # a solved ticket owes nothing more
+    if not sla.first_response_met:
+        moments += [
+            None if sla.first_response_warned else sla.first_response_warn_at,
+            None if sla.first_response_breached else sla.first_response_due,
+        ]
+    if not sla.resolution_met:
+        moments += [
+            None if sla.resolution_warned else sla.resolution_warn_at,
+            None if sla.resolution_breached else sla.resolution_due,
+        ]
+        moments.append(None if sla.escalated else sla.escalation_due)
+    return moments
+
+
+# --- the sweeper ------------------------------------------------------------------------------------
+
+
+def sweep_sla(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Handle every ticket whose next deadline has passed; returns how many rows this worker claimed.
+
+    Reads only due rows (indexed `next_deadline`); each is claimed with a conditional update on the
+    deadline it was read with, so several workers never handle the same deadline twice.
+    """
+    now = now or wall.now()
+    due = list(
+        TicketSla.objects.filter(next_deadline__lte=now)
+        .order_by("next_deadline")
+        .values_list("pk", "next_deadline")[:batch]
+    )
+    claimed = 0
+    for pk, deadline in due:
+        with transaction.atomic():
+            if not TicketSla.objects.filter(pk=pk, next_deadline=deadline).update(next_deadline=None):
+                continue  # another worker got there first, or the clocks changed meanwhile
+            claimed += 1
+            _handle_due(TicketSla.objects.select_for_update().get(pk=pk), now)
+    return claimed
+
+
+def _handle_due(sla: TicketSla, now: datetime) -> None:
+    checks = []
+    if not sla.first_response_met and not sla.resolution_met:
+        checks += [
+            (
+                SlaTarget.FIRST_RESPONSE,
+                SlaEvent.Kind.WARNING,
+                "first_response_warned",
+                sla.first_response_warn_at,
+            ),
+            (
+                SlaTarget.FIRST_RESPONSE,
+                SlaEvent.Kind.BREACH,
+                "first_response_breached",
+                sla.first_response_due,
+            ),
+        ]
+    if not sla.resolution_met:
+        checks += [
+            (SlaTarget.RESOLUTION, SlaEvent.Kind.WARNING, "resolution_warned", sla.resolution_warn_at),
+            (SlaTarget.RESOLUTION, SlaEvent.Kind.BREACH, "resolution_breached", sla.resolution_due),
+            (SlaTarget.ESCALATION, SlaEvent.Kind.BREACH, "escalated", sla.escalation_due),
+        ]
+    for target, kind, flag, moment in checks:
+        if moment is None or moment > now or getattr(sla, flag):
+            continue
+        setattr(sla, flag, True)
+        if _record_event(sla.ticket_id, target, kind, moment, now):
+            event = SlaWarned if kind == SlaEvent.Kind.WARNING else SlaBreached
+            emit(event(ticket_id=sla.ticket_id, target=target))
+    sla.next_deadline = None if sla.paused_since else rules.next_deadline(pending_moments(sla))
+    sla.save()
+
+
+def _record_event(ticket_id: int, target: str, kind: str, due: datetime, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            SlaEvent.objects.create(ticket_id=ticket_id, target=target, kind=kind, due=due, at=now)
+    except IntegrityError:
+        return False  # already recorded (a reopened ticket's second breach of the same target)
+    return True
+
+
+# --- escalation -------------------------------------------------------------------------------------
+
+NEXT_LEVEL = {Level.L1: Level.L2, Level.L2: Level.SUPERVISOR, Level.SUPERVISOR: Level.SUPERVISOR}
+
+
+def current_level(ticket: Ticket) -> str:
+    last = Escalation.objects.filter(ticket=ticket).order_by("-created_at", "-id").first()
+    return last.to_level if last else Level.L1
+
+
+@transaction.atomic
+def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None = None) -> Escalation:
+    """Move a ticket up one service level (or straight to `to_level`); actor None means automatic."""
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+    from_level = current_level(ticket)
+    escalation = Escalation.objects.create(
+        ticket=ticket,
+        from_level=from_level,
+        to_level=to_level or NEXT_LEVEL[Level(from_level)],
+        reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+        created_at=wall.now(),
+    )
+    record_system_event(
+        ticket=ticket,
+        event_type="escalated",
+        add_tags=[ESCALATED_TAG],
+        data={"from": escalation.from_level, "to": escalation.to_level, "reason": reason},
+    )
+    emit(TicketEscalated(ticket_id=ticket.pk, escalation_id=escalation.pk))
+    return escalation
+
+
+def escalate_on_breach(*, ticket_id: int, target: str) -> Escalation | None:
+    """Automatic escalation: a complaint's breached target goes up a level; the escalation timer to a supervisor."""
+    ticket = Ticket.objects.select_related("category").filter(pk=ticket_id).first()
+    if ticket is None or ticket.status in DONE_STATUSES:
+        return None
+    if target == SlaTarget.ESCALATION:
+        return escalate_ticket(ticket=ticket, actor=None, reason=f"sla:{target}", to_level=Level.SUPERVISOR)
+    if ticket.category_id and ticket.category.code == COMPLAINT:
+        return escalate_ticket(ticket=ticket, actor=None, reason=f"sla:{target}")
+    return None
+
+
+# --- defaults ---------------------------------------------------------------------------------------
+
+H = timedelta(hours=1)
+OFFICE, ALWAYS_OPEN, CALENDAR_TIME = "office", "always", None
+DEFAULT_POLICIES = [
+    # (name, conditions, first response, resolution, escalate after, clock)
+    (
+        "重大投诉 Major complaint",
+        {"categories": [COMPLAINT], "severities": ["major"]},
+        H,
+        48 * H,
+        2 * H,
+        CALENDAR_TIME,
+    ),
+    ("投诉 Complaint", {"categories": [COMPLAINT]}, 4 * H, 48 * H, None, CALENDAR_TIME),
+    ("在线聊天 Chat", {"channels": ["chat", "wechat"]}, timedelta(seconds=30), 3 * 24 * H, None, ALWAYS_OPEN),
+    ("紧急 Urgent", {"priorities": ["urgent"]}, H, 8 * H, None, OFFICE),
+    ("标准 Standard", {}, 4 * H, 3 * 8 * H, None, OFFICE),  # 4 business hours; 3 business days of 8 h
+]
+
+
+@transaction.atomic
+def ensure_default_policies() -> list[SlaPolicy]:
+    """Create the default calendars (office hours, 24/7) and policies if there are no policies yet."""
+    calendars = {
+        OFFICE: BusinessCalendar.objects.get_or_create(name="工作日 Office hours")[0],
+        ALWAYS_OPEN: BusinessCalendar.objects.get_or_create(
+            name="全天 24/7", defaults={"always_open": True, "use_china_holidays": False, "hours": {}}
+        )[0],
+    }
+    if SlaPolicy.objects.exists():
+        return list(SlaPolicy.objects.all())
+    return [
+        SlaPolicy.objects.create(
+            name=name,
+            position=position * 10,
+            first_response=first,
+            resolution=resolution,
+            escalate_after=escalate,
+            business_time=clock_name is not CALENDAR_TIME,
+            calendar=calendars.get(clock_name) if clock_name else None,
+            **conditions,
+        )
+        for position, (name, conditions, first, resolution, escalate, clock_name) in enumerate(
+            DEFAULT_POLICIES
+        )
+    ]
