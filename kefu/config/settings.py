@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.knowledge",
     "kefu.chat",
+    "kefu.routing",
+    "kefu.notifications",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",

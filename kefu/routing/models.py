@@ -1,0 +1,3 @@
+"""Intake rules, the text classifier, assignment strategies and escalation levels."""
+
+from django.db import models  # noqa: F401
