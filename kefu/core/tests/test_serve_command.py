@@ -67,10 +67,12 @@ def test_serve_refuses_a_port_that_is_taken():
             call_command("serve", "--port", str(port))
 
 
-def test_without_redis_one_asgi_process_serves_everything():
+def test_without_redis_one_asgi_process_serves_everything_and_a_scheduler_runs_the_periodic_jobs():
     layout = plan_layout(host="127.0.0.1", port=9000, workers=2, redis_url="", demo=False, environ={})
 
-    assert [child.name for child in layout.children] == ["uvicorn-asgi"]
+    assert [child.name for child in layout.children] == ["uvicorn-asgi", "scheduler"]
+    assert layout.children[1].port is None
+    assert layout.children[1].argv[-2:] == ["kefu.manage", "scheduler"]
     assert layout.children[0].port == 9000
     assert "KEFU_WEBSOCKET_URL" not in layout.env
     assert any("in-memory channel layer" in note for note in layout.notes)

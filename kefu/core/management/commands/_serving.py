@@ -26,7 +26,7 @@ class Child:
 
     name: str
     argv: list[str]
-    port: int
+    port: int | None  # None: it listens nowhere (the scheduler)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ def plan_layout(
             f"process serves HTTP and websockets on port {port}"
             + (f" (--workers {workers} ignored)." if workers != 1 else ".")
         )
-        return Layout(children=[asgi_child(host, port, access_log)], env=env, url=url, notes=notes)
+        notes.append("Periodic jobs (SLA sweep, mailbox polling, retraining) run in a scheduler process.")
+        children = [asgi_child(host, port, access_log), scheduler_child()]
+        return Layout(children=children, env=env, url=url, notes=notes)
 
     if "KEFU_WEBSOCKET_URL" in environ:
         notes.append(f"KEFU_WEBSOCKET_URL is set ({environ['KEFU_WEBSOCKET_URL'] or 'same origin'}): kept.")
@@ -93,6 +95,7 @@ def plan_layout(
         f"HTTP: granian WSGI, {workers} worker(s) x {threads} thread(s) on port {port}; "
         f"websockets: uvicorn ASGI on port {port + 1}."
     )
+    notes.append("Background jobs go to Redis: run `kefu worker` (one or more) and one `kefu scheduler`.")
     children = [wsgi_child(host, port, workers, threads, access_log), asgi_child(host, port + 1, access_log)]
     return Layout(children=children, env=env, url=url, notes=notes)
 
@@ -119,6 +122,12 @@ def asgi_child(host: str, port: int, access_log: bool) -> Child:
     if access_log:
         argv.append("--access-log")
     return Child(name="uvicorn-asgi", argv=argv, port=port)
+
+
+def scheduler_child() -> Child:
+    """Without Redis the periodic jobs run in-process in this child (see `kefu scheduler`)."""
+    argv = [sys.executable, "-m", "kefu.manage", "scheduler"]
+    return Child(name="scheduler", argv=argv, port=None)
 
 
 def run_asgi(host: str, port: int, *, access_log: bool = False) -> None:

@@ -71,7 +71,8 @@ class Command(BaseCommand):
         # WhiteNoise serves static files through the finders; it only warns when this folder is missing.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         for child in layout.children:
-            ensure_port_free(host, child.port)
+            if child.port is not None:
+                ensure_port_free(host, child.port)
         for note in layout.notes:
             self.stdout.write(note)
         code = self.run(layout)
