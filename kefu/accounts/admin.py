@@ -53,8 +53,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
-    list_display = ("name", "name_en", "lead", "is_default")
+    list_display = ("name", "name_en", "lead", "is_default", "assignment_strategy", "max_open_per_agent")
     list_select_related = ("lead",)
-    list_filter = ("is_default",)
+    list_filter = ("is_default", "assignment_strategy")
     search_fields = ("name", "name_en")
     raw_id_fields = ("lead", "members")  # users include every portal customer: never a full <select>
+    # Assignment settings are edited on /manage/teams/, where accounts.services validates them.
+    exclude = ("assignment_strategy", "max_open_per_agent", "shift_calendar")

@@ -18,6 +18,15 @@ class Presence(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
+class AssignmentStrategy(models.TextChoices):
+    """How a team's new tickets find an agent (kefu.routing.assignment)."""
+
+    MANUAL = "manual", _("Manual (agents pick from the queue)")
+    ROUND_ROBIN = "round_robin", _("Round-robin")
+    LEAST_OPEN = "least_open", _("Fewest open tickets")
+    SKILLS = "skills", _("Best skill match")
+
+
 class User(AbstractUser):
     """A person who logs in: staff (is_staff) or a portal customer."""
 
@@ -67,6 +76,25 @@ class Team(models.Model):
     is_default = models.BooleanField(
         _("receives unrouted tickets"), default=False, help_text=_("New tickets without a team land here.")
     )
+    assignment_strategy = models.CharField(
+        _("assignment"), max_length=12, choices=AssignmentStrategy.choices, default=AssignmentStrategy.MANUAL
+    )
+    max_open_per_agent = models.PositiveSmallIntegerField(
+        _("open tickets per agent"),
+        default=0,
+        help_text=_("Automatic assignment stops giving an agent tickets at this many open ones; 0: no limit."),
+    )
+    shift_calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("shift hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Only assign automatically during these working hours; empty: whenever agents are online."),
+    )
+    # Round-robin pointer: the id of the member who got the last ticket (moved under the team's row lock).
+    assignment_cursor = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("team")

@@ -56,11 +56,16 @@ _LEAD = [
     "audit.view_auditentry",
 ]
 
+# Knowledge base: every staff role reads articles (internal ones included); writers also publish.
+_READ_KB = ["knowledge.view_article", "knowledge.view_faqentry"]
+_WRITE_KB = [*_READ_KB, "knowledge.manage_knowledge"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    AGENT: _WORK_TICKETS,
-    TECH_SUPPORT: _WORK_TICKETS,
+    AGENT: [*_WORK_TICKETS, *_READ_KB],
+    TECH_SUPPORT: [*_WORK_TICKETS, *_READ_KB],
     SENIOR_AGENT: [
         *_WORK_TICKETS,
+        *_WRITE_KB,
         "tickets.view_all_tickets",
         "tickets.assign_ticket",
         "customers.view_customer_pii",
@@ -68,19 +73,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISOR: [
         *_WORK_TICKETS,
         *_LEAD,
+        *_WRITE_KB,
         "accounts.manage_users",
         "accounts.manage_configuration",
         "tickets.add_macro",
         "tickets.change_macro",
         "tickets.delete_macro",
     ],
-    TECH_SUPPORT_SUPERVISOR: [*_WORK_TICKETS, *_LEAD],
-    QA_INSPECTOR: _READ_ALL,
-    ANALYST: _READ_ALL,
-    TRAINER: _READ_ALL,
+    TECH_SUPPORT_SUPERVISOR: [*_WORK_TICKETS, *_LEAD, *_READ_KB],
+    QA_INSPECTOR: [*_READ_ALL, *_READ_KB],
+    ANALYST: [*_READ_ALL, *_READ_KB],
+    TRAINER: [*_READ_ALL, *_WRITE_KB],
     ADMIN: [
         *_WORK_TICKETS,
         *_LEAD,
+        *_WRITE_KB,
         "accounts.manage_users",
         "accounts.manage_configuration",
         "tickets.add_macro",

@@ -26,7 +26,7 @@ from kefu.core.events import emit
 
 from . import rules
 from .events import PresenceChanged, UserDeactivated
-from .models import Level, Presence, Team, User
+from .models import AssignmentStrategy, Level, Presence, Team, User
 from .roles import ROLE_LABELS, roles_of
 
 # Fields `update_user` may change; roles, teams and the password have their own arguments.
@@ -45,7 +45,17 @@ USER_FIELDS = (
     "language",
     "timezone",
 )
-TEAM_FIELDS = ("name", "name_en", "description", "lead", "is_default")
+TEAM_FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "lead",
+    "is_default",
+    "assignment_strategy",
+    "max_open_per_agent",
+    "shift_calendar",
+)
+MAX_OPEN_CAP = 500
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -363,6 +373,9 @@ def create_team(
     lead: User | None = None,
     members: Iterable[User] = (),
     is_default: bool = False,
+    assignment_strategy: str = AssignmentStrategy.MANUAL,
+    max_open_per_agent: int = 0,
+    shift_calendar=None,
 ) -> Team:
     """Add a team; `is_default` makes it the one unrouted tickets land in (taking that from any other)."""
     _require_manager(actor)
@@ -374,6 +387,9 @@ def create_team(
         "description": description,
         "lead": lead,
         "is_default": is_default,
+        "assignment_strategy": assignment_strategy,
+        "max_open_per_agent": max_open_per_agent,
+        "shift_calendar": shift_calendar,
     }
     _apply_team_values(team, values, members)
     with transaction.atomic():
@@ -428,6 +444,15 @@ def _apply_team_values(team: Team, values: Mapping[str, Any], members: list[User
                 raise InvalidInput(_("A team name is required."), field="name")
             if Team.objects.filter(name=value).exclude(pk=team.pk).exists():
                 raise InvalidInput(_("A team with this name already exists."), field="name")
+        if key == "assignment_strategy" and value not in AssignmentStrategy.values:
+            raise InvalidInput(_("Unknown assignment strategy."), field="assignment_strategy")
+        if key == "max_open_per_agent" and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_OPEN_CAP
+        ):
+            raise InvalidInput(
+                _("The open-ticket limit must be between 0 and %(max)s.") % {"max": MAX_OPEN_CAP},
+                field="max_open_per_agent",
+            )
         setattr(team, key, value)
     _check_staff([team.lead] if team.lead else [], teams=[])
     _check_staff(members, teams=[])

@@ -27,6 +27,8 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "first_response",
         "resolution",
         "escalate_after",
+        "escalate_on_warning",
+        "escalate_on_breach",
         "business_time",
     )
     list_editable = ("position", "is_active")

@@ -1,7 +1,7 @@
 """Reactions of the SLA domain to ticket events (wired in kefu.config.listeners)."""
 
 from kefu.sla import services
-from kefu.sla.events import SlaBreached
+from kefu.sla.events import SlaBreached, SlaWarned
 from kefu.tickets.events import MessageAdded, TicketCreated, TicketUpdated
 from kefu.tickets.models import MessageKind, Ticket
 
@@ -24,6 +24,19 @@ def message_added(event: MessageAdded) -> None:
 
 def sla_breached(event: SlaBreached) -> None:
     services.escalate_on_breach(ticket_id=event.ticket_id, target=event.target)
+
+
+def sla_warned(event: SlaWarned) -> None:
+    services.escalate_on_warning(ticket_id=event.ticket_id, target=event.target)
+
+
+def maybe_reopened(event: MessageAdded | TicketUpdated) -> None:
+    """A status change or a customer message may have reopened the ticket: the second reopen escalates."""
+    if isinstance(event, TicketUpdated) and "status" not in event.fields:
+        return
+    if isinstance(event, MessageAdded) and event.kind == MessageKind.EVENT:
+        return
+    services.escalate_on_reopen(ticket_id=event.ticket_id)
 
 
 def _refresh(ticket_id: int) -> None:

@@ -109,6 +109,16 @@ class SlaPolicy(models.Model):
         related_name="+",
     )
     warning_percent = models.PositiveSmallIntegerField(_("warn at (% of the target)"), default=80)
+    escalate_on_warning = models.BooleanField(
+        _("escalate on warning"),
+        default=False,
+        help_text=_("Move the ticket up one level as soon as a target is about to be missed."),
+    )
+    escalate_on_breach = models.BooleanField(
+        _("escalate on breach"),
+        default=False,
+        help_text=_("Move the ticket up one level when a target is missed (complaints always are)."),
+    )
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -178,6 +188,10 @@ class Level(models.TextChoices):
     L1 = "L1", _("Level 1")
     L2 = "L2", _("Level 2 (senior agents)")
     SUPERVISOR = "supervisor", _("Supervisor")
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
 
 
 class Escalation(models.Model):

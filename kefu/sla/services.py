@@ -4,12 +4,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from kefu.accounts import roles
+from kefu.accounts.models import Level as UserLevel
+from kefu.accounts.models import User
 from kefu.core import clock as wall
+from kefu.core.errors import InvalidInput
 from kefu.core.events import emit
 from kefu.sla import rules
 from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
 from kefu.sla.models import BusinessCalendar, Escalation, Level, SlaEvent, SlaPolicy, SlaTarget, TicketSla
+from kefu.tickets.access import require_work
 from kefu.tickets.models import Status, Ticket
 from kefu.tickets.services import record_system_event
 
@@ -17,6 +24,7 @@ PAUSED_STATUSES = (Status.PENDING,)  # waiting on the customer
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 COMPLAINT = "complaint"
 ESCALATED_TAG = "已升级"  # the tag that marks escalated tickets in every queue
+SUPERVISOR_ROLES = (roles.SUPERVISOR, roles.TECH_SUPPORT_SUPERVISOR)
 
 
 def calendar_rules(calendar: BusinessCalendar | None) -> rules.Calendar:
@@ -199,6 +207,10 @@ def _record_event(ticket_id: int, target: str, kind: str, due: datetime, now: da
 # --- escalation -------------------------------------------------------------------------------------
 
 NEXT_LEVEL = {Level.L1: Level.L2, Level.L2: Level.SUPERVISOR, Level.SUPERVISOR: Level.SUPERVISOR}
+# Automatic reasons are stored as codes and told as sentences in the reader's language.
+REOPENED = "reopened"
+REOPENS_BEFORE_ESCALATION = 2
+SENIOR_LEVELS = (UserLevel.L2, UserLevel.L3)
 
 
 def current_level(ticket: Ticket) -> str:
@@ -208,13 +220,24 @@ def current_level(ticket: Ticket) -> str:
 
 @transaction.atomic
 def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None = None) -> Escalation:
-    """Move a ticket up one service level (or straight to `to_level`); actor None means automatic."""
+    """Move a ticket up one service level (or straight to `to_level`); actor None means automatic.
+
+    An agent must be allowed to work the ticket, give a reason, and cannot go past the top level.
+    """
+    reason = " ".join((reason or "").split())[:255]
+    if actor is not None:
+        require_work(actor, ticket)
+        if not reason:
+            raise InvalidInput(_("Say why the ticket needs escalating."), field="reason")
     Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
-    from_level = current_level(ticket)
+    from_level = Level(current_level(ticket))
+    target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
+    if actor is not None and target.rank <= from_level.rank:
+        raise InvalidInput(_("The ticket is already at the highest level."))
     escalation = Escalation.objects.create(
         ticket=ticket,
         from_level=from_level,
-        to_level=to_level or NEXT_LEVEL[Level(from_level)],
+        to_level=target,
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
         created_at=wall.now(),
@@ -223,22 +246,95 @@ def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None 
         ticket=ticket,
         event_type="escalated",
         add_tags=[ESCALATED_TAG],
-        data={"from": escalation.from_level, "to": escalation.to_level, "reason": reason},
+        data={
+            "from": escalation.from_level,
+            "to": escalation.to_level,
+            "reason": reason,
+            # system events carry no author; the timeline names the agent from here
+            "actor_id": getattr(escalation.actor, "pk", None),
+            "actor_name": escalation.actor.name if escalation.actor else "",
+        },
     )
     emit(TicketEscalated(ticket_id=ticket.pk, escalation_id=escalation.pk))
     return escalation
 
 
-def escalate_on_breach(*, ticket_id: int, target: str) -> Escalation | None:
-    """Automatic escalation: a complaint's breached target goes up a level; the escalation timer to a supervisor."""
-    ticket = Ticket.objects.select_related("category").filter(pk=ticket_id).first()
+def escalate_automatically(*, ticket: Ticket, reason: str, to_level: str | None = None) -> Escalation | None:
+    """A rule (SLA, reopen, intake) escalates: never past the top, never down, never a solved ticket."""
+    ticket = Ticket.objects.filter(pk=ticket.pk).first()
     if ticket is None or ticket.status in DONE_STATUSES:
         return None
+    from_level = Level(current_level(ticket))
+    target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
+    if target.rank <= from_level.rank:
+        return None
+    return escalate_ticket(ticket=ticket, actor=None, reason=reason, to_level=target)
+
+
+def _policy_of(ticket_id: int) -> SlaPolicy | None:
+    sla = TicketSla.objects.select_related("policy").filter(ticket_id=ticket_id).first()
+    return sla.policy if sla else None
+
+
+def escalate_on_breach(*, ticket_id: int, target: str) -> Escalation | None:
+    """A missed target moves a complaint (or a ticket whose policy says so) up a level; the escalation
+    timer sends the ticket to a supervisor."""
+    ticket = Ticket.objects.select_related("category").filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
     if target == SlaTarget.ESCALATION:
-        return escalate_ticket(ticket=ticket, actor=None, reason=f"sla:{target}", to_level=Level.SUPERVISOR)
-    if ticket.category_id and ticket.category.code == COMPLAINT:
-        return escalate_ticket(ticket=ticket, actor=None, reason=f"sla:{target}")
+        return escalate_automatically(ticket=ticket, reason=f"sla:{target}", to_level=Level.SUPERVISOR)
+    policy = _policy_of(ticket_id)
+    is_complaint = ticket.category_id and ticket.category.code == COMPLAINT
+    if is_complaint or (policy is not None and policy.escalate_on_breach):
+        return escalate_automatically(ticket=ticket, reason=f"sla:{target}")
     return None
+
+
+def escalate_on_warning(*, ticket_id: int, target: str) -> Escalation | None:
+    """A target about to be missed moves the ticket up a level when its policy asks for it."""
+    policy = _policy_of(ticket_id)
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None or policy is None or not policy.escalate_on_warning:
+        return None
+    return escalate_automatically(ticket=ticket, reason=f"sla_warning:{target}")
+
+
+def escalate_on_reopen(*, ticket_id: int) -> Escalation | None:
+    """The second time a ticket is reopened it goes up a level (once: later reopens do not repeat it)."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None or ticket.reopened_count < REOPENS_BEFORE_ESCALATION:
+        return None
+    if Escalation.objects.filter(ticket=ticket, reason=REOPENED, actor__isnull=True).exists():
+        return None
+    return escalate_automatically(ticket=ticket, reason=REOPENED)
+
+
+def escalation_targets(ticket: Ticket, level: str) -> list:
+    """Who takes an escalated ticket: at L2 the team's senior agents and its lead, at the top the team's
+    supervisors and lead; with nobody there, every supervisor. Active staff only."""
+    staff = User.objects.filter(is_active=True, is_staff=True)
+    team = ticket.team
+    if level == Level.L1:
+        return [ticket.assignee] if ticket.assignee_id and ticket.assignee.is_active else []
+    if level == Level.L2:
+        wanted = Q(groups__name=roles.SENIOR_AGENT) | Q(level__in=SENIOR_LEVELS)
+    else:
+        wanted = Q(groups__name__in=SUPERVISOR_ROLES)
+    found = staff.filter(wanted, teams=team) if team else staff.none()
+    if team and team.lead_id:
+        found = found | staff.filter(pk=team.lead_id)
+    people = list(found.distinct().order_by("pk"))
+    if not people:
+        people = list(staff.filter(groups__name__in=SUPERVISOR_ROLES).distinct().order_by("pk"))
+    return people
+
+
+def supervisors_of(ticket: Ticket) -> list:
+    """The supervisors of the ticket's team (every supervisor when it has none)."""
+    staff = User.objects.filter(is_active=True, is_staff=True, groups__name__in=SUPERVISOR_ROLES)
+    found = list(staff.filter(teams=ticket.team_id).distinct()) if ticket.team_id else []
+    return found or list(staff.distinct())
 
 
 # --- defaults ---------------------------------------------------------------------------------------
@@ -246,10 +342,10 @@ def escalate_on_breach(*, ticket_id: int, target: str) -> Escalation | None:
 H = timedelta(hours=1)
 OFFICE, ALWAYS_OPEN, CALENDAR_TIME = "office", "always", None
 DEFAULT_POLICIES = [
-    # (name, conditions, first response, resolution, escalate after, clock)
+    # (name, conditions (and escalation switches), first response, resolution, escalate after, clock)
     (
         "重大投诉 Major complaint",
-        {"categories": [COMPLAINT], "severities": ["major"]},
+        {"categories": [COMPLAINT], "severities": ["major"], "escalate_on_warning": True},
         H,
         48 * H,
         2 * H,

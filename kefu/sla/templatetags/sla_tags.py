@@ -1,15 +1,25 @@
-"""`{% sla_clock ticket %}`: a ticket's SLA clock, read from the `sla` row the list query selected."""
+"""`{% sla_clock ticket %}`: a ticket's SLA clock, read from the `sla` row the list query selected.
+
+The clock carries its deadline (epoch milliseconds), the server's time and its sentences in data
+attributes; kefu/static/kefu/countdown.js counts it down every second ("12m left" → "breached by 3m").
+"""
+
+import json
+from datetime import datetime
 
 from django import template
 from django.utils.translation import gettext as _
 
 from kefu.core import clock
 from kefu.sla import rules
+from kefu.sla.models import Level
 
 register = template.Library()
 
 
 def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return _("%(seconds)ss") % {"seconds": max(seconds, 0)}
     days, hours, minutes = rules.short_duration(seconds)
     if days:
         return _("%(days)sd %(hours)sh") % {"days": days, "hours": hours}
@@ -34,6 +44,25 @@ def clock_for(ticket) -> rules.ClockState | None:
     )
 
 
+def live_texts() -> str:
+    """The clock's sentences for countdown.js, as JSON: {time}, {d}, {h}, {m}, {s} are filled in the browser."""
+    return json.dumps(
+        {
+            "left": _("%(time)s left") % {"time": "{time}"},
+            "breached": _("breached by %(time)s") % {"time": "{time}"},
+            "days": _("%(days)sd %(hours)sh") % {"days": "{d}", "hours": "{h}"},
+            "hours": _("%(hours)sh %(minutes)sm") % {"hours": "{h}", "minutes": "{m}"},
+            "minutes": _("%(minutes)sm") % {"minutes": "{m}"},
+            "seconds": _("%(seconds)ss") % {"seconds": "{s}"},
+        },
+        ensure_ascii=False,
+    )
+
+
+def _epoch_ms(moment: datetime | None) -> int | str:
+    return int(moment.timestamp() * 1000) if moment else ""
+
+
 @register.inclusion_tag("sla/_clock.html")
 def sla_clock(ticket, detailed: bool = False) -> dict:
     state = clock_for(ticket)
@@ -46,4 +75,28 @@ def sla_clock(ticket, detailed: bool = False) -> dict:
         text = _("paused, %(time)s left") % {"time": _duration(state.seconds)}
     else:
         text = _("%(time)s left") % {"time": _duration(state.seconds)}
-    return {"state": state, "text": text, "target": labels[state.target], "detailed": detailed}
+    sla = ticket.sla
+    warn_at = sla.first_response_warn_at if state.target == "first_response" else sla.resolution_warn_at
+    return {
+        "state": state,
+        "text": text,
+        "target": labels[state.target],
+        "detailed": detailed,
+        "due_ms": _epoch_ms(state.due),
+        "warn_ms": _epoch_ms(warn_at),
+        "now_ms": _epoch_ms(clock.now()),
+        "texts": live_texts(),
+    }
+
+
+@register.simple_tag
+def escalation_level(timeline) -> Level | None:
+    """The ticket's current service level, read from the escalation events of its loaded timeline
+    (no query); None while it is still at level 1."""
+    level = None
+    for message in timeline or ():
+        if getattr(message, "event_type", "") == "escalated":
+            data = message.event_data if isinstance(message.event_data, dict) else {}
+            if data.get("to") in Level.values:
+                level = Level(data["to"])
+    return level

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from kefu.core.errors import InvalidInput
 from kefu.sla.events import SlaBreached, SlaWarned
 from kefu.sla.models import Escalation, Level, SlaEvent, SlaTarget, TicketSla
 from kefu.sla.services import apply_policy, escalate_ticket, sweep_sla
@@ -110,7 +111,9 @@ def test_major_complaint_unsolved_after_two_hours_goes_to_a_supervisor(
 def test_manual_escalations_climb_the_levels(ticket, agent):
     assert escalate_ticket(ticket=ticket, actor=agent, reason="客户要求").to_level == Level.L2
     assert escalate_ticket(ticket=ticket, actor=agent, reason="仍未解决").to_level == Level.SUPERVISOR
-    assert escalate_ticket(ticket=ticket, actor=agent, reason="again").to_level == Level.SUPERVISOR
+    with pytest.raises(InvalidInput):
+        escalate_ticket(ticket=ticket, actor=agent, reason="again")
+    assert Escalation.objects.filter(ticket=ticket).count() == 2
 
 
 def test_sla_sweep_command_runs_once(customer, capsys):

@@ -1,0 +1,86 @@
+"""Who hears of what (wired in kefu.config.listeners; these run after the change committed)."""
+
+from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
+from kefu.sla.models import Escalation, SlaTarget
+from kefu.sla.services import escalation_targets, supervisors_of
+from kefu.tickets.events import MessageAdded, TicketAssigned
+from kefu.tickets.models import Message, MessageKind, Ticket
+
+from .models import Kind
+from .services import notify
+
+
+def _ticket(ticket_id: int) -> Ticket | None:
+    return Ticket.objects.select_related("assignee", "team__lead").filter(pk=ticket_id).first()
+
+
+def _lead(ticket: Ticket):
+    return ticket.team.lead if ticket.team_id and ticket.team.lead_id else None
+
+
+def ticket_assigned(event: TicketAssigned) -> None:
+    ticket = _ticket(event.ticket_id)
+    if ticket is None or event.assignee_id is None or ticket.assignee_id != event.assignee_id:
+        return  # unassigned, or reassigned again before this ran
+    notify(recipients=[ticket.assignee], kind=Kind.ASSIGNED, ticket=ticket, actor=_user(event.actor_id))
+
+
+def sla_warned(event: SlaWarned) -> None:
+    ticket = _ticket(event.ticket_id)
+    if ticket is None:
+        return
+    notify(
+        recipients=[ticket.assignee, _lead(ticket)],
+        kind=Kind.SLA_WARNING,
+        ticket=ticket,
+        params={"target": event.target},
+    )
+
+
+def sla_breached(event: SlaBreached) -> None:
+    ticket = _ticket(event.ticket_id)
+    if ticket is None or event.target == SlaTarget.ESCALATION:
+        return  # the escalation timer is told as the escalation it causes
+    notify(
+        recipients=[ticket.assignee, _lead(ticket), *supervisors_of(ticket)],
+        kind=Kind.SLA_BREACH,
+        ticket=ticket,
+        params={"target": event.target},
+    )
+
+
+def ticket_escalated(event: TicketEscalated) -> None:
+    escalation = Escalation.objects.select_related("actor").filter(pk=event.escalation_id).first()
+    ticket = _ticket(event.ticket_id)
+    if escalation is None or ticket is None:
+        return
+    notify(
+        recipients=[*escalation_targets(ticket, escalation.to_level), _lead(ticket), ticket.assignee],
+        kind=Kind.ESCALATED,
+        ticket=ticket,
+        actor=escalation.actor,
+        params={"from": escalation.from_level, "to": escalation.to_level, "reason": escalation.reason},
+    )
+
+
+def message_added(event: MessageAdded) -> None:
+    """The customer (or a colleague) wrote on a ticket: its assignee hears of it."""
+    if event.kind not in (MessageKind.CUSTOMER, MessageKind.NOTE, MessageKind.REPLY):
+        return
+    ticket = _ticket(event.ticket_id)
+    if ticket is None or ticket.assignee is None:
+        return
+    actor = _user(event.actor_id)
+    author = actor.name if actor else ""
+    if event.kind == MessageKind.CUSTOMER:
+        message = Message.objects.select_related("ticket__customer").filter(pk=event.message_id).first()
+        author = message.ticket.customer.name if message else ""
+    notify(recipients=[ticket.assignee], kind=Kind.REPLIED, ticket=ticket, actor=actor, params={"author": author})
+
+
+def _user(user_id: int | None):
+    if user_id is None:
+        return None
+    from kefu.accounts.models import User
+
+    return User.objects.filter(pk=user_id).first()

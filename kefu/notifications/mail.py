@@ -1,0 +1,56 @@
+"""The e-mail copy of a notification, in the recipient's language, through Django's default mailer."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kefu.core import clock
+
+from .models import Notification
+from .texts import describe
+
+log = logging.getLogger(__name__)
+
+
+def _ticket_url(note: Notification) -> str:
+    if not note.ticket_id:
+        return ""
+    try:
+        return settings.SITE_URL + reverse("workspace:ticket", args=[note.ticket_id])
+    except NoReverseMatch:
+        return ""
+
+
+def send_email(*, notification_id: int) -> bool:
+    """Claim the notification's e-mail (conditional update), then send it; run only from the task,
+    which is queued after the commit that created the notification.
+
+    Returns False when there is nothing to send (already sent, not wanted, gone). A failed send frees
+    the claim again so a later run may retry.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, by_email=True, emailed_at__isnull=True
+    ).update(emailed_at=clock.now())
+    if not claimed:
+        return False
+    note = Notification.objects.select_related("recipient", "ticket", "actor").get(pk=notification_id)
+    recipient = note.recipient
+    if not (recipient.is_active and recipient.email):
+        return False
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = describe(note)
+        context = {"note": note, "text": text, "url": _ticket_url(note), "recipient": recipient}
+        subject = _("[Kefu] %(text)s") % {"text": text}
+        body = render_to_string("notifications/email.txt", context)
+    try:
+        send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])  # no header injection
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        log.warning("notification e-mail %s failed", notification_id, exc_info=True)
+        raise
+    return True

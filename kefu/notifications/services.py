@@ -1,0 +1,97 @@
+"""Create notifications, mark them read, and keep each user's choices.
+
+`notify` is the one door: it drops the actor (nobody hears of their own action), inactive users and
+anyone who may not see the ticket, applies each recipient's preferences, and after commit pushes an
+in-app hint and queues the e-mail. Nothing here sends mail or talks to sockets inside a transaction.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from kefu.core import clock
+from kefu.core.errors import NotAllowed
+from kefu.core.events import emit
+from kefu.core.tasks import enqueue_on_commit
+from kefu.tickets.access import can_view_ticket
+from kefu.tickets.models import Ticket
+
+from .events import NotificationCreated, NotificationsRead
+from .models import DEFAULTS, Kind, Notification, Preference
+
+
+def preferences_of(user) -> dict[str, tuple[bool, bool]]:
+    """Kind → (in the app, by e-mail) for one user, defaults filled in."""
+    chosen = {p.kind: (p.in_app, p.by_email) for p in Preference.objects.filter(user_id=user.pk)}
+    return {kind: chosen.get(kind, DEFAULTS[kind]) for kind in Kind.values}
+
+
+def _may_receive(user, ticket: Ticket | None) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    return ticket is None or can_view_ticket(user, ticket)
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    actor=None,
+    ticket: Ticket | None = None,
+    params: Mapping | None = None,
+) -> list[Notification]:
+    """Tell each recipient (once, not the actor) what happened, by the ways each of them chose."""
+    from .tasks import send_notification_email
+
+    actor_id = getattr(actor, "pk", None)
+    unique = {user.pk: user for user in recipients if user is not None and user.pk != actor_id}
+    created: list[Notification] = []
+    with transaction.atomic():
+        now = clock.now()
+        for user in unique.values():
+            in_app, by_email = preferences_of(user)[Kind(kind)]
+            if not (in_app or by_email) or not _may_receive(user, ticket):
+                continue
+            note = Notification.objects.create(
+                recipient=user, kind=kind, ticket=ticket, actor_id=actor_id, params=dict(params or {}),
+                in_app=in_app, by_email=by_email and bool(user.email), created_at=now,
+            )
+            created.append(note)
+            if note.in_app:
+                emit(NotificationCreated(notification_id=note.pk, recipient_id=user.pk))
+            if note.by_email:
+                enqueue_on_commit(send_notification_email, note.pk)
+    return created
+
+
+def mark_read(*, user, notifications: Iterable[Notification] | None = None) -> int:
+    """Mark the user's own notifications read (all unread ones when none are named); returns how many."""
+    queryset = Notification.objects.for_user(user).unread()
+    if notifications is not None:
+        ids = [n.pk for n in notifications]
+        if any(n.recipient_id != user.pk for n in notifications):
+            raise NotAllowed()
+        queryset = queryset.filter(pk__in=ids)
+    with transaction.atomic():
+        count = queryset.update(read_at=clock.now())
+        if count:
+            emit(NotificationsRead(recipient_id=user.pk))
+    return count
+
+
+def unread_count(user) -> int:
+    return Notification.objects.for_user(user).unread().count()
+
+
+def set_preferences(*, user, actor, choices: Mapping[str, tuple[bool, bool]]) -> dict[str, tuple[bool, bool]]:
+    """Store what a user wants per kind (in the app, by e-mail); people set only their own."""
+    if actor.pk != user.pk:
+        raise NotAllowed()
+    with transaction.atomic():
+        for kind, (in_app, by_email) in choices.items():
+            if kind not in Kind.values:
+                continue
+            Preference.objects.update_or_create(
+                user=user, kind=kind, defaults={"in_app": bool(in_app), "by_email": bool(by_email)}
+            )
+    return preferences_of(user)

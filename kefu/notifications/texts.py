@@ -1,0 +1,35 @@
+"""A notification told as a sentence, in the active language (pages and e-mails both use this)."""
+
+from django.utils.translation import gettext as _
+
+from kefu.sla.texts import level_label, reason_text, target_label
+
+from .models import Kind, Notification
+
+
+def describe(note: Notification) -> str:
+    """One sentence: who did what to which ticket. Reads `ticket` and `actor` (select them with the list)."""
+    params = note.params if isinstance(note.params, dict) else {}
+    values = {
+        "ticket": f"#{note.ticket_id}" if note.ticket_id else "",
+        "subject": note.ticket.subject if note.ticket_id and note.ticket else "",
+        "actor": note.actor.name if note.actor_id and note.actor else _("The system"),
+        "target": target_label(params.get("target")),
+        "from": level_label(params.get("from")),
+        "to": level_label(params.get("to")),
+        "reason": reason_text(params.get("reason")),
+        "author": params.get("author") or _("the customer"),
+    }
+    if note.kind == Kind.ASSIGNED:
+        return _("%(actor)s assigned ticket %(ticket)s “%(subject)s” to you") % values
+    if note.kind == Kind.SLA_WARNING:
+        return _("Ticket %(ticket)s “%(subject)s” is about to miss its %(target)s target") % values
+    if note.kind == Kind.SLA_BREACH:
+        return _("Ticket %(ticket)s “%(subject)s” missed its %(target)s target") % values
+    if note.kind == Kind.ESCALATED:
+        if values["reason"]:
+            return _("%(actor)s escalated ticket %(ticket)s “%(subject)s” to %(to)s: %(reason)s") % values
+        return _("%(actor)s escalated ticket %(ticket)s “%(subject)s” to %(to)s") % values
+    if note.kind == Kind.REPLIED:
+        return _("%(author)s wrote on ticket %(ticket)s “%(subject)s”") % values
+    return _("Ticket %(ticket)s “%(subject)s” changed") % values

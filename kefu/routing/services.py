@@ -1,0 +1,445 @@
+"""Routing a new ticket: intake rules first, then the text classifier for what no rule decided.
+
+Every change to the ticket goes through `kefu.tickets.services.update_ticket` with no actor (the system), after a
+timeline event that names the rule or the model version, so agents see why a ticket landed where it did.
+A `RoutingDecision` row per ticket (unique) is claimed first: a retried `TicketCreated` routes nothing twice.
+"""
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from kefu.accounts.models import Team, User
+from kefu.audit.services import record
+from kefu.core import clock
+from kefu.core.errors import InvalidInput, NotAllowed
+from kefu.tickets import services as ticket_services
+from kefu.tickets.models import Category, MessageKind, Priority, Severity, Status, Ticket
+
+from . import classifier, rules
+from .models import ClassifierModel, IntakeRule, MatchIn, RoutingDecision
+
+TRIAGE_TAG = "待分类"  # marks tickets the classifier was not sure about, for manual triage
+DEFAULT_THRESHOLD = 0.6
+TRAINING_LIMIT = 20_000  # newest solved/closed tickets a retrain learns from
+KEEP_MODELS = 3
+
+FactProvider = Callable[[Ticket], Mapping[str, str]]
+_fact_providers: list[FactProvider] = []
+
+
+def register_fact_provider(provider: FactProvider) -> None:
+    """Channels add facts only they know (the e-mail mailbox); wired at the composition root."""
+    if provider not in _fact_providers:
+        _fact_providers.append(provider)
+
+
+def confidence_threshold() -> float:
+    return float(getattr(settings, "ROUTING_CLASSIFIER_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def org_zone() -> ZoneInfo:
+    name = getattr(settings, "ROUTING_TIME_ZONE", "") or getattr(settings, "DEFAULT_USER_TIMEZONE", "Asia/Shanghai")
+    return ZoneInfo(name)
+
+
+# --- the facts and the rules ---------------------------------------------------------------------
+
+
+def first_text(ticket: Ticket) -> str:
+    message = (
+        ticket.messages.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY]).order_by("created_at", "id").first()
+    )
+    return message.body_text if message else ""
+
+
+def facts_for(ticket: Ticket) -> rules.Facts:
+    extra: dict[str, str] = {}
+    for provider in _fact_providers:
+        extra.update(provider(ticket) or {})
+    return rules.Facts(
+        channel=ticket.channel,
+        subject=ticket.subject,
+        body=first_text(ticket),
+        tier=ticket.customer.tier,
+        mailbox=extra.get("mailbox", ""),
+        mailbox_id=extra.get("mailbox_id", ""),
+        local_time=ticket.created_at.astimezone(org_zone()).time(),
+    )
+
+
+def spec_of(rule: IntakeRule) -> rules.RuleSpec:
+    return rules.RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        channels=tuple(rule.channels or ()),
+        mailbox=rule.mailbox,
+        tiers=tuple(rule.tiers or ()),
+        words=tuple(rule.words or ()),
+        match_in=rule.match_in,
+        pattern=rule.pattern,
+        time_from=rule.time_from,
+        time_to=rule.time_to,
+        actions=rules.Actions(
+            category_id=rule.set_category_id,
+            priority_id=rule.set_priority_id,
+            severity=rule.set_severity,
+            team_id=rule.set_team_id,
+            assignee_id=rule.set_assignee_id,
+            tags=tuple(rule.add_tags or ()),
+        ),
+        stop=rule.stop,
+    )
+
+
+def active_rules() -> list[rules.RuleSpec]:
+    return [spec_of(rule) for rule in IntakeRule.objects.filter(is_active=True)]
+
+
+def _changes_for(actions: rules.Actions) -> ticket_services.TicketChanges:
+    """Load what the actions name; anything deleted or switched off since the rule was written is skipped."""
+    changes = ticket_services.TicketChanges(add_tags=actions.tags)
+    if actions.category_id:
+        category = Category.objects.filter(pk=actions.category_id, is_active=True).first()
+        if category is not None:
+            changes.category = category
+    if actions.priority_id:
+        priority = Priority.objects.filter(pk=actions.priority_id).first()
+        if priority is not None:
+            changes.priority = priority
+    if actions.severity in Severity.values:
+        changes.severity = actions.severity
+    if actions.team_id:
+        team = Team.objects.filter(pk=actions.team_id).first()
+        if team is not None:
+            changes.team = team
+    if actions.assignee_id:
+        assignee = User.objects.filter(pk=actions.assignee_id, is_active=True, is_staff=True).first()
+        if assignee is not None:
+            changes.assignee = assignee
+    return changes
+
+
+def _claim(ticket: Ticket) -> RoutingDecision | None:
+    decision, created = RoutingDecision.objects.get_or_create(ticket=ticket)
+    return decision if created else None
+
+
+def apply_intake_rules(*, ticket: Ticket, decision: RoutingDecision | None = None) -> RoutingDecision | None:
+    """Run the active rules in order on a new ticket, once: returns None when it was routed before."""
+    with transaction.atomic():
+        decision = decision or _claim(ticket)
+        if decision is None:
+            return None
+        specs = active_rules()
+        outcomes, actions = rules.plan(specs, facts_for(ticket)) if specs else ([], rules.Actions())
+        applied = [o.rule for o in outcomes if o.applied]
+        decision.rules = [{"id": r.id, "name": r.name, "set": _fields_of(r.actions)} for r in applied]
+        decision.save(update_fields=["rules"])
+        if not applied:
+            return decision
+        for rule in applied:
+            ticket_services.record_system_event(
+                ticket=ticket, event_type="routing_rule", data={"rule_id": rule.id, "rule": rule.name}
+            )
+        ticket_services.update_ticket(ticket=ticket, actor=None, changes=_changes_for(actions))
+    return decision
+
+
+def _fields_of(actions: rules.Actions) -> list[str]:
+    names = {"category_id": "category", "priority_id": "priority", "severity": "severity", "team_id": "team",
+             "assignee_id": "assignee", "tags": "tags"}
+    return [field for attr, field in names.items() if getattr(actions, attr)]
+
+
+def route_new_ticket(*, ticket_id: int) -> RoutingDecision | None:
+    """Intake rules, then the classifier, for a ticket just created on any channel (idempotent)."""
+    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
+    with transaction.atomic():
+        decision = apply_intake_rules(ticket=ticket)
+        if decision is None:
+            return None
+        ticket.refresh_from_db()
+        classify_ticket(ticket=ticket, decision=decision)
+    return decision
+
+
+# --- the classifier --------------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[str, Any] = {"version": None, "models": {}}
+
+
+def current_model_row() -> ClassifierModel | None:
+    return ClassifierModel.objects.defer("blob").order_by("-version").first()
+
+
+def current_models() -> tuple[int | None, dict[str, classifier.Classifier]]:
+    """The newest trained models, loaded once per process and reloaded when a newer version appears."""
+    latest = ClassifierModel.objects.order_by("-version").values_list("pk", "version", "trained_at").first()
+    if latest is None:
+        return None, {}
+    with _cache_lock:
+        if _cache["version"] != latest:
+            blob = ClassifierModel.objects.filter(pk=latest[0]).values_list("blob", flat=True).first()
+            pipelines = classifier.joblib_loads(blob) if blob else {}
+            _cache["models"] = {k: classifier.Classifier(p) for k, p in pipelines.items() if p is not None}
+            _cache["version"] = latest
+        return latest[1], _cache["models"]
+
+
+def predict(text: str) -> tuple[int | None, dict[str, classifier.Prediction]]:
+    version, models = current_models()
+    return version, {kind: model.predict(text) for kind, model in models.items()}
+
+
+def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDecision:
+    """Predict category and team for what no rule set; unsure → the default team, tagged for triage."""
+    version, models = current_models()
+    if version is None:
+        return decision
+    set_by_rules = {name for r in decision.rules or [] for name in r.get("set", [])}
+    default_team = Team.objects.filter(is_default=True).first()
+    wanted = {
+        "category": "category" not in set_by_rules and ticket.category_id is None,
+        # A team given by the channel (a mailbox's team) counts as routed; the default team does not.
+        "team": "team" not in set_by_rules and ticket.team_id in (None, getattr(default_team, "pk", None)),
+    }
+    text = f"{ticket.subject}\n{first_text(ticket)}"
+    predictions = {kind: model.predict(text) for kind, model in models.items() if wanted.get(kind)}
+    if not predictions:
+        return decision
+    want_category, want_team = wanted["category"], wanted["team"]
+    threshold = confidence_threshold()
+    changes = ticket_services.TicketChanges()
+    unsure = False
+    decision.model_version = version
+    if want_category and "category" in predictions:
+        guess = predictions["category"]
+        decision.predicted_category, decision.category_confidence = guess.label, guess.confidence
+        category = Category.objects.filter(code=guess.label, is_active=True).first()
+        if category is not None and guess.confidence >= threshold:
+            changes.category = category
+        else:
+            unsure = True
+    if want_team and "team" in predictions:
+        guess = predictions["team"]
+        decision.predicted_team, decision.team_confidence = guess.label, guess.confidence
+        team = Team.objects.filter(pk=int(guess.label)).first() if guess.label.isdigit() else None
+        if team is not None and guess.confidence >= threshold:
+            changes.team = team
+        else:
+            unsure = True
+            if default_team is not None:  # the front line triages what the model cannot place
+                changes.team = default_team
+    if unsure:
+        decision.needs_triage = True
+        changes.add_tags = (TRIAGE_TAG,)
+    with transaction.atomic():
+        decision.save()
+        ticket_services.record_system_event(ticket=ticket, event_type="classified", data=_classified_data(decision))
+        ticket_services.update_ticket(ticket=ticket, actor=None, changes=changes)
+    return decision
+
+
+def _classified_data(decision: RoutingDecision) -> dict:
+    """The guesses, with names as they are now (the timeline keeps them as they were)."""
+    team = decision.predicted_team
+    category = Category.objects.filter(code=decision.predicted_category).first() if decision.predicted_category else None
+    return {
+        "version": decision.model_version,
+        "category": category.name if category else decision.predicted_category,
+        "category_confidence": _rounded(decision.category_confidence),
+        "team": team,
+        "team_name": str(Team.objects.filter(pk=int(team)).first() or "") if team.isdigit() else "",
+        "team_confidence": _rounded(decision.team_confidence),
+        "triage": decision.needs_triage,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def training_examples(limit: int = TRAINING_LIMIT) -> list[tuple[str, str, str]]:
+    """(text, category code, team id) of the newest solved and closed tickets; '' where unset."""
+    from kefu.tickets.models import Message
+
+    tickets = list(
+        Ticket.objects.filter(status__in=[Status.SOLVED, Status.CLOSED])
+        .exclude(category__isnull=True, team__isnull=True)
+        .order_by("-id")
+        .values_list("id", "subject", "category__code", "team_id")[:limit]
+    )
+    first: dict[int, str] = {}
+    messages = (
+        Message.objects.filter(ticket_id__in=[t[0] for t in tickets], kind=MessageKind.CUSTOMER)
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", "body_text")
+    )
+    for ticket_id, text in messages.iterator(chunk_size=2000):
+        first.setdefault(ticket_id, text)
+    return [(f"{subject}\n{first.get(pk, '')}", code or "", str(team or "")) for pk, subject, code, team in tickets]
+
+
+def retrain_classifier() -> ClassifierModel | None:
+    """Train category and team models on the organisation's solved tickets and store them as a new version."""
+    examples = training_examples()
+    trained: dict[str, Any] = {}
+    scores: dict[str, classifier.Scores] = {}
+    for kind, column in (("category", 1), ("team", 2)):
+        pairs = [(text, row[column]) for row in examples for text in [row[0]] if row[column]]
+        if len(pairs) < classifier.MIN_EXAMPLES or len({label for _t, label in pairs}) < 2:
+            continue
+        model, scores[kind] = classifier.train_and_measure([p[0] for p in pairs], [p[1] for p in pairs])
+        trained[kind] = model.pipeline
+    if not trained:
+        return None
+    with transaction.atomic():
+        latest = ClassifierModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+        row = ClassifierModel.objects.create(
+            version=latest + 1, blob=classifier.joblib_dumps(trained), trained_at=clock.now(), n=len(examples),
+            **_score_fields("category", scores.get("category")), **_score_fields("team", scores.get("team")),
+        )
+        stale = list(ClassifierModel.objects.order_by("-version").values_list("pk", flat=True)[KEEP_MODELS:])
+        ClassifierModel.objects.filter(pk__in=stale).delete()
+    return row
+
+
+def request_retrain(*, actor) -> None:
+    """Queue a retrain now (after commit); the daily beat entry does the same on its own."""
+    _require(actor)
+    from kefu.core.tasks import enqueue_on_commit
+
+    from .tasks import retrain
+
+    enqueue_on_commit(retrain)
+
+
+def _score_fields(kind: str, scores: classifier.Scores | None) -> dict:
+    if scores is None:
+        return {}
+    return {f"{kind}_accuracy": scores.accuracy, f"{kind}_macro_f1": scores.macro_f1, f"{kind}_test_n": scores.n}
+
+
+# --- the test form -----------------------------------------------------------------------------
+
+
+def try_rules(
+    *, subject: str, body: str, channel: str = "", tier: str = "", mailbox: str = "", at: time | None = None
+) -> tuple[list[tuple[IntakeRule, rules.Outcome]], rules.Actions]:
+    """What every rule (active or not) would do with a sample; changes nothing. Inactive rules never apply."""
+    facts = rules.Facts(
+        channel=channel, subject=subject, body=body, tier=tier, mailbox=mailbox, mailbox_id=mailbox,
+        local_time=at if at is not None else clock.now().astimezone(org_zone()).time(),
+    )
+    all_rules = list(IntakeRule.objects.select_related("set_category", "set_priority", "set_team", "set_assignee"))
+    outcomes, actions = rules.plan([spec_of(r) for r in all_rules if r.is_active], facts)
+    by_id = {o.rule.id: o for o in outcomes}
+    result = []
+    for rule in all_rules:
+        outcome = by_id.get(rule.pk)
+        if outcome is None:
+            spec = spec_of(rule)
+            checks = rules.check(spec, facts)
+            outcome = rules.Outcome(rule=spec, checks=checks, matched=all(checks.values()), applied=False)
+        result.append((rule, outcome))
+    return result, actions
+
+
+# --- managing rules --------------------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "name", "is_active", "channels", "mailbox", "tiers", "words", "match_in", "pattern", "time_from", "time_to",
+    "set_category", "set_priority", "set_severity", "set_team", "set_assignee", "add_tags", "stop",
+)
+
+
+def can_manage_rules(actor) -> bool:
+    return bool(
+        actor and actor.is_authenticated and actor.is_active and actor.is_staff
+        and actor.has_perm("accounts.manage_configuration")
+    )
+
+
+def _require(actor) -> None:
+    if not can_manage_rules(actor):
+        raise NotAllowed()
+
+
+def _validate(values: Mapping[str, Any]) -> None:
+    if not (values.get("name") or "").strip():
+        raise InvalidInput(_("A name is required."), field="name")
+    pattern = values.get("pattern") or ""
+    error = rules.pattern_error(pattern) if pattern else None
+    if error == "too_long":
+        raise InvalidInput(
+            _("The regular expression is too long (at most %(n)s characters).") % {"n": rules.PATTERN_MAX_LENGTH},
+            field="pattern",
+        )
+    if error:
+        raise InvalidInput(_("This is not a valid regular expression."), field="pattern")
+    if values.get("match_in", MatchIn.SUBJECT_OR_BODY) not in MatchIn.values:
+        raise InvalidInput(_("Choose where to look for the words."), field="match_in")
+
+
+def _audit_value(value):
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, time):
+        return value.isoformat()
+    return value
+
+
+def save_rule(*, actor, values: Mapping[str, Any], rule: IntakeRule | None = None) -> IntakeRule:
+    """Create (no `rule`, placed last) or change an intake rule."""
+    _require(actor)
+    _validate(values)
+    with transaction.atomic():
+        if rule is None:
+            rule = IntakeRule(position=(IntakeRule.objects.aggregate(p=Max("position"))["p"] or 0) + 10)
+            old = {}
+        else:
+            rule = IntakeRule.objects.select_for_update().get(pk=rule.pk)
+            old = {name: _audit_value(getattr(rule, name)) for name in RULE_FIELDS}
+        for name in RULE_FIELDS:
+            if name in values:
+                setattr(rule, name, values[name])
+        rule.name = rule.name.strip()[:100]
+        rule.save()
+        new = {name: _audit_value(getattr(rule, name)) for name in RULE_FIELDS}
+        changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+        record(actor=actor, action="routing.rule.create" if not old else "routing.rule.update", obj=rule,
+               changes=changes)
+    return rule
+
+
+def delete_rule(*, actor, rule: IntakeRule) -> None:
+    _require(actor)
+    with transaction.atomic():
+        record(actor=actor, action="routing.rule.delete", obj=rule, changes={"name": [rule.name, None]})
+        rule.delete()
+
+
+def move_rule(*, actor, rule: IntakeRule, up: bool) -> None:
+    """Swap a rule with its neighbour above (or below); positions are renumbered 10, 20, 30 …"""
+    _require(actor)
+    with transaction.atomic():
+        ids = list(IntakeRule.objects.select_for_update().order_by("position", "id").values_list("pk", flat=True))
+        index = ids.index(rule.pk)
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(ids):
+            return
+        ids[index], ids[other] = ids[other], ids[index]
+        for position, pk in enumerate(ids, start=1):
+            IntakeRule.objects.filter(pk=pk).exclude(position=position * 10).update(position=position * 10)
+        record(actor=actor, action="routing.rule.move", obj=rule, changes={"position": [index + 1, other + 1]})

@@ -1,0 +1,72 @@
+"""The text classifier: learns Chinese and English contacts, predicts with a confidence, survives storage."""
+
+import pytest
+
+from kefu.routing import classifier
+from kefu.routing.classifier import Classifier
+
+from .samples import examples
+
+
+@pytest.fixture(scope="module")
+def trained() -> Classifier:
+    pairs = examples()
+    return Classifier.train([t for t, _label in pairs], [label for _t, label in pairs])
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("订单什么时候发货", "order"),
+        ("my delivery has not arrived", "order"),
+        ("我要投诉你们的客服", "complaint"),
+        ("I want to make a complaint", "complaint"),
+        ("登录的时候APP闪退", "tech"),
+        ("the app crashes every time", "tech"),
+    ],
+)
+def test_new_bilingual_texts_get_the_label_of_similar_examples(trained, text, label):
+    assert trained.predict(text).label == label
+
+
+def test_confidence_is_a_probability_and_lower_for_gibberish(trained):
+    sure = trained.predict("我要投诉客服态度差")
+    unsure = trained.predict("xyzzy qwerty")
+
+    assert 0 <= unsure.confidence < sure.confidence <= 1
+
+
+def test_a_stored_model_predicts_the_same_after_loading(trained):
+    blob = classifier.joblib_dumps({"category": trained.pipeline})
+
+    loaded = Classifier(classifier.joblib_loads(blob)["category"])
+
+    assert loaded.predict("快递员态度恶劣") == trained.predict("快递员态度恶劣")
+
+
+def test_training_measures_on_a_held_out_fifth():
+    pairs = examples()
+
+    _model, scores = classifier.train_and_measure([t for t, _l in pairs], [label for _t, label in pairs])
+
+    assert scores.n == round(len(pairs) * classifier.HELD_OUT)
+    assert 0.8 <= scores.accuracy <= 1 and 0.8 <= scores.macro_f1 <= 1
+
+
+def test_one_label_alone_cannot_be_learned():
+    with pytest.raises(ValueError):
+        Classifier.train(["a", "b"], ["x", "x"])
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [("Refund my order", ["refund", "my", "order", "refund my", "my order"]), ("", [])],
+)
+def test_english_is_split_into_lower_case_words_and_bigrams(text, tokens):
+    assert classifier.word_tokens(text) == tokens
+
+
+def test_chinese_is_split_into_jieba_words_without_punctuation():
+    tokens = classifier.word_tokens("我要投诉，快递员！")
+
+    assert "投诉" in tokens and "快递" in tokens and "，" not in tokens and "！" not in tokens
