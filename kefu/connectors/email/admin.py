@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -6,11 +7,31 @@ from kefu.core.errors import DomainError
 
 from .fetch import MailboxError, check_connection
 from .models import Mailbox, ProcessedMail, QuarantinedMail
-from .services import reprocess
+from .services import MAILBOX_FIELDS, SECRET_FIELDS, reprocess
+
+
+class MailboxAdminForm(forms.ModelForm):
+    """Passwords are write-only here too: never rendered back; left empty, the stored one is kept."""
+
+    class Meta:
+        model = Mailbox
+        fields = (*MAILBOX_FIELDS, *SECRET_FIELDS)
+        widgets = {
+            "password": forms.PasswordInput(render_value=False),
+            "smtp_password": forms.PasswordInput(render_value=False),
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name in ("password", "smtp_password"):
+            if not data.get(name) and self.instance.pk:
+                data[name] = getattr(self.instance, name)
+        return data
 
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
+    form = MailboxAdminForm
     list_display = (
         "name",
         "protocol",
@@ -24,7 +45,7 @@ class MailboxAdmin(admin.ModelAdmin):
         "last_error",
     )
     list_filter = ("protocol", "active")
-    readonly_fields = ("uid_validity", "last_uid", "last_polled_at", "last_error")
+    readonly_fields = ("uid_validity", "last_uid", "last_polled_at", "poll_claimed_until", "last_error")
     actions = ["test_connection"]
 
     @admin.action(description=gettext_lazy("Test the connection"))

@@ -1,8 +1,11 @@
-"""Fetching mail over IMAP: UIDs, and a mail counts as processed only after the transaction storing it committed.
+"""Fetching mail over IMAP or POP3; a mail counts as processed only after the transaction storing it committed.
 
 The order per mail is: fetch (BODY.PEEK, so nothing is marked yet) → `ingest_raw` (its own transaction,
 committed on return) → mark \\Seen and remember the UID. A crash anywhere before the last step means the
 mail is fetched again next time, and intake's de-duplication by Message-ID stores it once.
+
+POP3 has no flags: a stored mail's UIDL is remembered (`PopUidl`) after the commit, and the mail is
+deleted from the server (when the mailbox says so) only then; an interrupted session deletes nothing.
 """
 
 import imaplib
@@ -10,6 +13,7 @@ import logging
 import poplib
 import re
 import ssl
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,12 +22,14 @@ from django.utils.translation import gettext as _
 
 from kefu.core.clock import now
 
-from .models import Mailbox, Protocol
+from .models import Mailbox, PopUidl, Protocol
 from .services import MailResult, ingest_raw, quarantine
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 30
+# poplib refuses lines over 2 KB; real mail (one-line HTML, long base64 lines) has longer ones.
+poplib._MAXLINE = max(poplib._MAXLINE, 1 << 20)
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
@@ -117,14 +123,14 @@ def _open_pop3(mailbox: Mailbox) -> poplib.POP3:
 
 
 def poll(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
-    """Fetch new mail of one IMAP mailbox, at most `limit` messages; records errors on the mailbox."""
-    if mailbox.protocol != Protocol.IMAP:
-        raise MailboxError(_("Only IMAP mailboxes can be fetched for now."))
+    """Fetch new mail of one mailbox, at most `limit` messages; records errors on the mailbox."""
     if transaction.get_connection().in_atomic_block and not getattr(
         settings, "EMAIL_POLL_ALLOW_ATOMIC", False
     ):
         # Marking a mail as processed inside an open transaction would defeat "only after commit".
         raise RuntimeError("poll() must run outside a transaction")
+    if mailbox.protocol == Protocol.POP3:
+        return poll_pop3(mailbox, limit=limit)
     report = PollReport()
     try:
         conn = open_imap(mailbox)
@@ -138,7 +144,7 @@ def poll(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
                 _("Folder %(folder)s cannot be opened: %(error)s")
                 % {"folder": mailbox.folder, "error": _text(data)}
             )
-        validity = _uid_validity(conn)
+        validity = _uid_validity(conn, mailbox.folder)
         last_uid = mailbox.last_uid if validity == mailbox.uid_validity else 0
         typ, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)[:limit]
@@ -184,6 +190,153 @@ def _fetch_one(conn: imaplib.IMAP4, mailbox: Mailbox, uid: int, validity: int, r
     mailbox.last_uid, mailbox.uid_validity = uid, validity
 
 
+def poll_pop3(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
+    """Fetch the mail of a POP3 mailbox not seen before (by UIDL); delete it only once it is stored."""
+    report = PollReport()
+    try:
+        conn = _open_pop3(mailbox)
+    except MailboxError as exc:
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=str(exc), last_polled_at=now())
+        raise
+    try:
+        _resp, lines, _octets = conn.uidl()
+        listing = [line.decode("ascii", "replace").split(None, 1) for line in lines]
+        on_server = {uidl.strip(): int(num) for num, uidl in listing}
+        known = set(PopUidl.objects.filter(mailbox=mailbox).values_list("uidl", flat=True))
+        new = [
+            (num, uidl) for uidl, num in sorted(on_server.items(), key=lambda x: x[1]) if uidl not in known
+        ]
+        deleted = []
+        for num, uidl in new[:limit]:
+            if _fetch_pop3_one(conn, mailbox, num, uidl, report):
+                deleted.append(uidl)
+        if mailbox.delete_after_fetch:
+            kept = PopUidl.objects.filter(mailbox=mailbox, keep_on_server=True).values_list("uidl", flat=True)
+            # Stored in an earlier session whose deletions never reached the server.
+            for uidl in (known - set(kept)) & on_server.keys():
+                conn.dele(on_server[uidl])
+                deleted.append(uidl)
+        conn.quit()  # deletions take effect only now, after every deleted mail was stored
+        # Forget UIDLs the server no longer holds: the table stays as small as the mailbox.
+        gone = PopUidl.objects.filter(mailbox=mailbox).exclude(uidl__in=list(on_server))
+        gone.delete()
+        PopUidl.objects.filter(mailbox=mailbox, uidl__in=deleted).delete()
+    except (poplib.error_proto, OSError) as exc:
+        conn.close()
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=_text(exc)[:2000], last_polled_at=now())
+        raise MailboxError(_text(exc)) from exc
+    except BaseException:
+        conn.close()  # no QUIT: the server rolls back every DELE of this session
+        raise
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_error="", last_polled_at=now())
+    return report
+
+
+def _fetch_pop3_one(conn: poplib.POP3, mailbox: Mailbox, num: int, uidl: str, report: PollReport) -> bool:
+    """Store one POP3 mail, then remember its UIDL; True when it was deleted from the server."""
+    size = int(conn.list(num).split()[2])
+    report.fetched += 1
+    if size > max_mail_bytes():
+        _resp, lines, _octets = conn.top(num, 0)
+        quarantine(
+            mailbox=mailbox,
+            raw=b"\r\n".join(lines) + b"\r\n",
+            error=f"mail of {size} bytes exceeds EMAIL_MAX_MAIL_BYTES={max_mail_bytes()}; headers kept",
+        )
+        report.quarantined += 1
+        PopUidl.objects.get_or_create(mailbox=mailbox, uidl=uidl[:255], defaults={"keep_on_server": True})
+        return False
+    _resp, lines, _octets = conn.retr(num)
+    result = ingest_raw(mailbox=mailbox, raw=b"\r\n".join(lines) + b"\r\n")  # committed on return
+    report.results.append(result)
+    if result.quarantined:
+        report.quarantined += 1
+    elif result.duplicate:
+        report.duplicates += 1
+    else:
+        report.stored += 1
+    # Only now, with the mail safely stored, is it remembered (and deleted, when the mailbox says so).
+    PopUidl.objects.get_or_create(mailbox=mailbox, uidl=uidl[:255])
+    if mailbox.delete_after_fetch:
+        conn.dele(num)
+        return True
+    return False
+
+
+def wait_for_mail(mailbox: Mailbox, *, timeout: float = 25 * 60, fallback: float = 30) -> bool:
+    """Block until the IMAP server announces new mail in the folder (IDLE, RFC 2177) or `timeout` passes
+    (RFC 2177 asks clients to renew IDLE within 29 minutes).
+
+    True when new mail arrived. Servers without IDLE and POP3 mailboxes just wait `fallback` seconds, so a
+    caller can loop `poll(); wait_for_mail()` either way. Connection errors raise MailboxError.
+    """
+    if mailbox.protocol != Protocol.IMAP:
+        time.sleep(fallback)
+        return False
+    conn = open_imap(mailbox)
+    try:
+        if "IDLE" not in conn.capabilities:
+            time.sleep(fallback)
+            return False
+        typ, data = conn.select(_quote(mailbox.folder), readonly=True)
+        if typ != "OK":
+            raise MailboxError(_text(data))
+        return _idle(conn, timeout)
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise MailboxError(_text(exc)) from exc
+    finally:
+        _close(conn)
+
+
+def _idle(conn: imaplib.IMAP4, timeout: float) -> bool:
+    """IDLE by hand (imaplib has it only from Python 3.14), reading the raw socket so a read timeout never
+    leaves imaplib's buffered file in a broken state."""
+    tag = conn._new_tag()
+    sock = conn.socket()
+    lines = _RawLines(sock)
+    conn.send(tag + b" IDLE\r\n")
+    if not lines.next(TIMEOUT).startswith(b"+"):
+        return False
+    arrived = False
+    deadline = time.monotonic() + timeout
+    try:
+        while not arrived and (left := deadline - time.monotonic()) > 0:
+            line = lines.next(min(left, 60))
+            arrived = line.startswith(b"* ") and (b"EXISTS" in line or b"RECENT" in line)
+    finally:
+        conn.send(b"DONE\r\n")
+        end = time.monotonic() + TIMEOUT
+        while not lines.next(TIMEOUT).startswith(tag) and time.monotonic() < end:
+            pass
+    return arrived
+
+
+class _RawLines:
+    """CRLF-terminated lines from a socket; `next(wait)` gives b"" when nothing came within `wait` seconds."""
+
+    def __init__(self, sock):
+        self.sock, self.buffer = sock, b""
+
+    def next(self, wait: float) -> bytes:
+        deadline = time.monotonic() + wait
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b""
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(4096)
+            except TimeoutError:
+                return b""
+            finally:
+                self.sock.settimeout(TIMEOUT)
+            if not chunk:
+                raise OSError("the server closed the connection")
+            self.buffer += chunk
+        line, _sep, self.buffer = self.buffer.partition(b"\n")
+        return line + b"\n"
+
+
 def _literal(data) -> bytes:
     for item in data or []:
         if isinstance(item, tuple) and len(item) >= 2:
@@ -191,11 +344,11 @@ def _literal(data) -> bytes:
     return b""
 
 
-def _uid_validity(conn: imaplib.IMAP4) -> int:
+def _uid_validity(conn: imaplib.IMAP4, folder: str) -> int:
     typ, data = conn.response("UIDVALIDITY")
     if data and data[0]:
         return int(data[0])
-    typ, data = conn.status(_quote("INBOX"), "(UIDVALIDITY)")
+    typ, data = conn.status(_quote(folder), "(UIDVALIDITY)")
     found = _UIDVALIDITY.search(data[0] if data and data[0] else b"")
     return int(found.group(1)) if found else 0
 

@@ -38,12 +38,23 @@ class Mailbox(models.Model):
     smtp_use_tls = models.BooleanField(_("SMTP uses TLS"), default=True)
     smtp_username = models.CharField(_("SMTP user name"), max_length=255, blank=True)
     smtp_password = EncryptedTextField(_("SMTP password"), blank=True)
-    notifications_enabled = models.BooleanField(_("send notifications"), default=True)
+    notifications_enabled = models.BooleanField(
+        _("send notifications"),
+        default=True,
+        help_text=_("Mail the customer when a ticket is received and when it is solved."),
+    )
+    delete_after_fetch = models.BooleanField(
+        _("delete fetched mail (POP3)"),
+        default=False,
+        help_text=_("POP3 only: delete each mail from the server once it is safely stored."),
+    )
     active = models.BooleanField(_("active"), default=True)
     # Poll state: the folder's UIDVALIDITY and the highest UID whose mail is safely stored.
     uid_validity = models.BigIntegerField(default=0)
     last_uid = models.BigIntegerField(default=0)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by a running poll until then, so overlapping beats never fetch the same mailbox twice at once.
+    poll_claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
@@ -95,6 +106,65 @@ class QuarantinedMail(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.error[:60]}"
+
+
+class PopUidl(models.Model):
+    """A POP3 message (by its UIDL) whose mail is stored: the next poll skips it."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="+")
+    uidl = models.CharField(max_length=255)
+    # Too large to store whole (only its headers are in quarantine): never deleted from the server.
+    keep_on_server = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mailbox", "uidl"], name="email_pop_unique_uidl")]
+
+    def __str__(self) -> str:
+        return self.uidl
+
+
+class NotificationKind(models.TextChoices):
+    RECEIVED = "received", _("Ticket received")
+    SOLVED = "solved", _("Ticket solved")
+
+
+class NotificationMail(models.Model):
+    """One notification mail to a customer; `key` makes each one go out at most once."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    mailbox = models.ForeignKey(Mailbox, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    key = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, default="pending")  # pending, sent, failed, skipped
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="email_notification_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DeliveryRetry(models.Model):
+    """A send that failed in a way worth retrying (a reply or a notification) and when to try again.
+
+    Retries are swept by a periodic task, so they happen in the embedded (eager) mode as well as with a
+    Redis-backed worker, and survive restarts. The row goes away when the send succeeds or finally fails.
+    """
+
+    message = models.OneToOneField("tickets.Message", null=True, on_delete=models.CASCADE, related_name="+")
+    notification = models.OneToOneField(
+        NotificationMail, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"retry {self.attempts} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 QUARANTINE_MAX_BYTES = getattr(settings, "EMAIL_QUARANTINE_MAX_BYTES", 25 * 1024 * 1024)

@@ -15,6 +15,7 @@ from kefu.customers.models import Identity
 from kefu.tickets.events import MessageAdded
 from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, Ticket
 
+from . import retries
 from .models import Mailbox, ProcessedMail
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,18 @@ TIMEOUT = 30
 
 
 class DeliveryError(Exception):
-    """Sending failed in a way worth retrying (network, server busy)."""
+    """Sending failed; `permanent` when the server refused for good (5xx), else worth retrying."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A 5xx answer (mailbox unknown, message refused) will not change by trying again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def reply_added(event: MessageAdded) -> None:
@@ -110,8 +122,9 @@ def build(message: Message, mailbox: Mailbox, recipient: str) -> EmailMessage:
     return mail
 
 
-def send_reply(*, message_id: int, final_attempt: bool = True) -> str:
-    """Send one reply; record the outcome on the message. Raises DeliveryError when a retry may help."""
+def send_reply(*, message_id: int) -> str:
+    """Send one reply and record the outcome on the message; a failure worth retrying is scheduled again
+    with backoff (the message stays "sending" and shows the error) until MAX_ATTEMPTS, then it is failed."""
     message = Message.objects.select_related("ticket").filter(pk=message_id).first()
     if message is None or message.kind != MessageKind.REPLY or message.ticket.channel != Channel.EMAIL:
         return "skipped"
@@ -129,15 +142,22 @@ def send_reply(*, message_id: int, final_attempt: bool = True) -> str:
     try:
         _send(mailbox, mail)
     except smtplib.SMTPRecipientsRefused as exc:
+        retries.done(message=message)
         return _failed(message, _("The recipient was refused: %(error)s") % {"error": exc.recipients})
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
-        if final_attempt:
+        attempts = (
+            retries.MAX_ATTEMPTS if is_permanent(exc) else retries.schedule(message=message, error=error)
+        )
+        if attempts >= retries.MAX_ATTEMPTS:
+            retries.done(message=message)
             return _failed(message, error)
         Message.objects.filter(pk=message.pk).update(
-            delivery_error=_("Retrying: %(error)s") % {"error": error}
+            delivery_status=DeliveryStatus.PENDING,
+            delivery_error=_("Not delivered yet, trying again: %(error)s") % {"error": error},
         )
-        raise DeliveryError(error) from exc
+        return f"retrying: {error}"
+    retries.done(message=message)
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
             delivery_status=DeliveryStatus.SENT,
@@ -147,6 +167,14 @@ def send_reply(*, message_id: int, final_attempt: bool = True) -> str:
         )
     log.info("reply %s sent at %s", message.pk, now())
     return "sent"
+
+
+def send(mailbox: Mailbox, mail: EmailMessage) -> None:
+    """Send one mail through the mailbox's SMTP server; a failure raises DeliveryError with the reason."""
+    try:
+        _send(mailbox, mail)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=is_permanent(exc)) from exc
 
 
 def _send(mailbox: Mailbox, mail: EmailMessage) -> None:

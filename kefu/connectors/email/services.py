@@ -3,15 +3,18 @@
 import logging
 from dataclasses import dataclass, field, replace
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from kefu.core.errors import InvalidInput
+from kefu.accounts.services import is_admin
+from kefu.audit.services import record
+from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.intake.services import InboundMessage, ingest
 from kefu.tickets.attachments import check_file
 from kefu.tickets.models import Channel, Message, Ticket
 
-from . import filters
+from . import filters, notifications
 from .models import QUARANTINE_MAX_BYTES, Mailbox, ProcessedMail, QuarantinedMail
 from .parse import ParsedMail, fallback_message_id, parse
 
@@ -52,6 +55,10 @@ def to_inbound(mail: ParsedMail, *, raw: bytes, warnings: list[str]) -> InboundM
             warnings.append(str(exc))
             continue
         attachments.append(item)
+    text = mail.text
+    if not text.strip() and not attachments:
+        # An empty mail (or one whose only file was refused) still counts: keep it, say it was empty.
+        text = _("(empty message)")
     message_id = mail.message_id or fallback_message_id(raw)
     thread_id = mail.thread_root or message_id
     return InboundMessage(
@@ -60,7 +67,7 @@ def to_inbound(mail: ParsedMail, *, raw: bytes, warnings: list[str]) -> InboundM
         identity_value=mail.from_address,
         name=mail.from_name,
         subject=mail.subject[:200],
-        text=mail.text,
+        text=text,
         html=mail.html,
         attachments=tuple(attachments),
         external_id=message_id,
@@ -69,48 +76,63 @@ def to_inbound(mail: ParsedMail, *, raw: bytes, warnings: list[str]) -> InboundM
     )
 
 
-def ingest_raw(*, mailbox: Mailbox | None, raw: bytes, uid: int | None = None) -> MailResult:
-    """Store one raw mail exactly once, or keep it in quarantine with the error. Never raises."""
+def ingest_raw(
+    *, mailbox: Mailbox | None, raw: bytes, uid: int | None = None, notify: bool = True
+) -> MailResult:
+    """Store one raw mail exactly once, or keep it in quarantine with the error. Never raises.
+
+    A new ticket from a mail no filter flagged gets the mailbox's "ticket received" notice (when `notify`),
+    queued only once the storing transaction commits.
+    """
     try:
-        mail = parse(raw)
-        warnings = list(mail.warnings)
-        flags = filters.run_filters(mail, own_addresses())
-        inbound = to_inbound(mail, raw=raw, warnings=warnings)
-        if filters.BOUNCE in flags and mail.bounce_of:
-            # A bounce belongs to the conversation of the mail that bounced.
-            concerned = Message.objects.filter(channel=Channel.EMAIL, external_id=mail.bounce_of).first()
-            if concerned is not None and concerned.ticket.external_id:
-                inbound = replace(inbound, thread_id=concerned.ticket.external_id, ticket_number=None)
-        with transaction.atomic():
-            result = ingest(inbound)
-            if result.created and mailbox is not None and mailbox.team_id:
-                Ticket.objects.filter(pk=result.ticket.pk).update(team_id=mailbox.team_id)
-            ProcessedMail.objects.get_or_create(
-                mail_id=inbound.external_id[:255],
-                defaults={
-                    "mailbox": mailbox,
-                    "uid": uid,
-                    "ticket": result.ticket,
-                    "message": result.message,
-                    "flags": flags,
-                    "suppress_notifications": bool(flags),
-                    "raw": raw if len(raw) <= QUARANTINE_MAX_BYTES else b"",
-                },
-            )
-        return MailResult(
-            ticket=result.ticket,
-            message=result.message,
-            created=result.created,
-            duplicate=result.duplicate,
-            flags=flags,
-            warnings=warnings,
-            parsed=mail,
-        )
+        return _store(mailbox=mailbox, raw=raw, uid=uid, notify=notify)
     except Exception as exc:  # anything at all: keep the mail, never lose it, never crash the worker
         log.warning("mail quarantined: %s", exc, exc_info=True)
         return MailResult(
             quarantined=quarantine(mailbox=mailbox, raw=raw, error=f"{type(exc).__name__}: {exc}")
         )
+
+
+def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool, also=None) -> MailResult:
+    """Parse, filter and store one mail in one transaction (`also` runs inside it too); raises on failure."""
+    mail = parse(raw)
+    warnings = list(mail.warnings)
+    flags = filters.run_filters(mail, own_addresses())
+    inbound = to_inbound(mail, raw=raw, warnings=warnings)
+    if filters.BOUNCE in flags and mail.bounce_of:
+        # A bounce belongs to the conversation of the mail that bounced.
+        concerned = Message.objects.filter(channel=Channel.EMAIL, external_id=mail.bounce_of).first()
+        if concerned is not None and concerned.ticket.external_id:
+            inbound = replace(inbound, thread_id=concerned.ticket.external_id, ticket_number=None)
+    with transaction.atomic():
+        result = ingest(inbound)
+        if result.created and mailbox is not None and mailbox.team_id:
+            Ticket.objects.filter(pk=result.ticket.pk).update(team_id=mailbox.team_id)
+        ProcessedMail.objects.get_or_create(
+            mail_id=inbound.external_id[:255],
+            defaults={
+                "mailbox": mailbox,
+                "uid": uid,
+                "ticket": result.ticket,
+                "message": result.message,
+                "flags": flags,
+                "suppress_notifications": bool(flags),
+                "raw": raw if len(raw) <= QUARANTINE_MAX_BYTES else b"",
+            },
+        )
+        if notify and result.created and not flags and mailbox is not None:
+            notifications.ticket_received(ticket=result.ticket, mailbox=mailbox)
+        if also is not None:
+            also()
+    return MailResult(
+        ticket=result.ticket,
+        message=result.message,
+        created=result.created,
+        duplicate=result.duplicate,
+        flags=flags,
+        warnings=warnings,
+        parsed=mail,
+    )
 
 
 def quarantine(*, mailbox: Mailbox | None, raw: bytes, error: str) -> QuarantinedMail:
@@ -126,24 +148,106 @@ def quarantine(*, mailbox: Mailbox | None, raw: bytes, error: str) -> Quarantine
 
 
 def reprocess(*, quarantined: QuarantinedMail) -> MailResult:
-    """Try a quarantined mail again (after a fix); marks it resolved when it was stored this time."""
+    """Try a quarantined mail again (after a fix) through the same pipeline as fetched mail; marks it
+    resolved in the same transaction that stored it."""
     if quarantined.truncated:
         raise InvalidInput(_("This mail was too large to keep whole and cannot be re-processed."))
-    raw = bytes(quarantined.raw)
     try:
-        mail = parse(raw)
-        inbound = to_inbound(mail, raw=raw, warnings=[])
-        with transaction.atomic():
-            result = ingest(inbound)
-            QuarantinedMail.objects.filter(pk=quarantined.pk).update(resolved=True)
+        result = _store(
+            mailbox=quarantined.mailbox,
+            raw=bytes(quarantined.raw),
+            uid=None,
+            notify=False,  # the customer wrote a while ago; an admin's fix should not mail them now
+            also=lambda: QuarantinedMail.objects.filter(pk=quarantined.pk).update(resolved=True),
+        )
     except Exception as exc:
         QuarantinedMail.objects.filter(pk=quarantined.pk).update(error=f"{type(exc).__name__}: {exc}"[:2000])
         raise InvalidInput(_("The mail still cannot be processed: %(error)s") % {"error": exc}) from exc
     quarantined.resolved = True
-    return MailResult(
-        ticket=result.ticket,
-        message=result.message,
-        created=result.created,
-        duplicate=result.duplicate,
-        parsed=mail,
-    )
+    return result
+
+
+# --- managing mailboxes (admins only) ------------------------------------------------------------
+
+MAILBOX_FIELDS = (
+    "name",
+    "protocol",
+    "host",
+    "port",
+    "use_tls",
+    "username",
+    "folder",
+    "team",
+    "from_address",
+    "from_name",
+    "smtp_host",
+    "smtp_port",
+    "smtp_use_tls",
+    "smtp_username",
+    "notifications_enabled",
+    "delete_after_fetch",
+    "active",
+)
+SECRET_FIELDS = ("password", "smtp_password")
+
+
+def can_manage_mailboxes(actor) -> bool:
+    """Mailbox credentials and raw customer mail are for administrators only."""
+    return bool(actor and actor.is_authenticated and actor.is_active and actor.is_staff and is_admin(actor))
+
+
+def _require_admin(actor) -> None:
+    if not can_manage_mailboxes(actor):
+        raise NotAllowed()
+
+
+def save_mailbox(*, actor, values: dict, secrets: dict, mailbox: Mailbox | None = None) -> Mailbox:
+    """Create (no `mailbox`) or change a mailbox. An empty secret keeps the stored one; secrets are never
+    written to the audit trail, only that they changed."""
+    _require_admin(actor)
+    target = mailbox or Mailbox()
+    changes: dict = {}
+    for name in MAILBOX_FIELDS:
+        if name in values:
+            old, new = getattr(target, name), values[name]
+            if mailbox is None or old != new:
+                changes[name] = [_audit_value(old), _audit_value(new)]
+            setattr(target, name, new)
+    for name in SECRET_FIELDS:
+        if secrets.get(name):
+            setattr(target, name, secrets[name])
+            changes[name] = ["", "(changed)"]
+    if mailbox is not None and any(n in changes for n in ("host", "port", "username", "folder", "protocol")):
+        # Another server or folder: its UIDs mean nothing here, start over (de-duplication keeps it safe).
+        target.uid_validity, target.last_uid = 0, 0
+    try:
+        target.full_clean()
+    except ValidationError as exc:
+        name, errors = next(iter(exc.message_dict.items()))
+        raise InvalidInput(errors[0], field=None if name == NON_FIELD_ERRORS else name) from exc
+    with transaction.atomic():
+        target.save()
+        record(actor=actor, action="create" if mailbox is None else "update", obj=target, changes=changes)
+    return target
+
+
+def delete_mailbox(*, actor, mailbox: Mailbox) -> None:
+    """Remove a mailbox; stored tickets and quarantined mail stay."""
+    _require_admin(actor)
+    with transaction.atomic():
+        record(actor=actor, action="delete", obj=mailbox)
+        mailbox.delete()
+
+
+def reprocess_quarantined(*, actor, quarantined: QuarantinedMail) -> MailResult:
+    """An administrator's "process again" on a quarantined mail."""
+    _require_admin(actor)
+    result = reprocess(quarantined=quarantined)
+    record(actor=actor, action="reprocess", obj=quarantined, changes={"ticket": [None, result.ticket.pk]})
+    return result
+
+
+def _audit_value(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    return value

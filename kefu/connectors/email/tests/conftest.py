@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import DOVECOT, SKIP_DOVECOT, CapturingHandler, Dovecot, free_port
+from .servers import DOVECOT, HAS_POP3, SKIP_DOVECOT, SKIP_POP3, CapturingHandler, Dovecot, free_port
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def dovecot_server():
         pytest.skip(SKIP_DOVECOT)
     root = Path(tempfile.mkdtemp(prefix="kefu-dovecot-"))
     root.chmod(0o755)
-    server = Dovecot(root=root, port=free_port())
+    server = Dovecot(root=root, port=free_port(), pop3_port=free_port() if HAS_POP3 else 0)
     try:
         server.start()
         yield server
@@ -34,12 +34,26 @@ def dovecot(dovecot_server):
 
 
 @pytest.fixture
+def pop3(dovecot):
+    """The same fresh Dovecot user, to be read over POP3."""
+    if not dovecot.pop3_port:
+        pytest.skip(SKIP_POP3)
+    return dovecot
+
+
+@pytest.fixture
 def smtp_server():
     """An aiosmtpd SMTP server on loopback that records what it receives."""
     from aiosmtpd.controller import Controller
 
     handler = CapturingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    for attempt in range(3):  # a free port can be taken by another process before we bind it
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 2:
+                raise
     yield controller, handler
     controller.stop()

@@ -12,6 +12,9 @@ from typing import ClassVar
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
 SKIP_DOVECOT = "dovecot is not installed (apt-get install -y dovecot-imapd); IMAP integration tests skipped"
+# Debian's dovecot-pop3d installs the pop3 binary next to the imap one.
+HAS_POP3 = any(Path(d, "pop3").exists() for d in ("/usr/lib/dovecot", "/usr/libexec/dovecot"))
+SKIP_POP3 = "dovecot-pop3d is not installed (apt-get install -y dovecot-pop3d); POP3 tests skipped"
 
 
 def free_port() -> int:
@@ -24,12 +27,25 @@ def free_port() -> int:
 class Dovecot:
     root: Path
     port: int
+    pop3_port: int = 0
     user: str = "support"
     password: str = "secret"
     pid: int | None = None
     _users: ClassVar[int] = 0
 
-    def start(self) -> None:
+    def start(self, attempts: int = 3) -> None:
+        """Start on the given ports; a port taken meanwhile by someone else means new ports and a retry."""
+        for attempt in range(attempts):
+            try:
+                self._start()
+                return
+            except RuntimeError:
+                self.stop()
+                if attempt == attempts - 1:
+                    raise
+                self.port, self.pop3_port = free_port(), (free_port() if self.pop3_port else 0)
+
+    def _start(self) -> None:
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(self.root / "mail", 0o777)
@@ -54,7 +70,7 @@ class Dovecot:
             f"""base_dir = {self.root}/run
 state_dir = {self.root}/state
 log_path = {self.root}/dovecot.log
-protocols = imap
+protocols = imap{" pop3" if self.pop3_port else ""}
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -79,7 +95,7 @@ service imap-login {{
     port = 0
   }}
 }}
-service anvil {{
+{self._pop3_conf()}service anvil {{
   chroot =
 }}
 service imap-login {{
@@ -88,35 +104,63 @@ service imap-login {{
 """
         )
         with open(self.root / "start.log", "wb") as log:
-            subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdout=log, stderr=log, timeout=20)
+            done = subprocess.run([DOVECOT, "-c", str(conf)], stdout=log, stderr=log, timeout=20)
         pid_file = self.root / "run" / "master.pid"
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if pid_file.exists() and self._listening():
-                self.pid = int(pid_file.read_text().strip())
+        while done.returncode == 0 and time.monotonic() < deadline:
+            if pid_file.exists() and not self.pid:
+                self.pid = int(pid_file.read_text().strip() or 0) or None
+            if (
+                self.pid
+                and self._listening(self.port)
+                and (not self.pop3_port or self._listening(self.pop3_port))
+            ):
                 return
             time.sleep(0.02)
         raise RuntimeError(
             f"dovecot did not start: {(self.root / 'dovecot.log').read_text(errors='replace')}"
         )
 
-    def _listening(self) -> bool:
+    def _pop3_conf(self) -> str:
+        if not self.pop3_port:
+            return ""
+        return f"""pop3_uidl_format = %08Xu%08Xv
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {self.pop3_port}
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+  chroot =
+}}
+"""
+
+    @staticmethod
+    def _listening(port: int) -> bool:
+        """A greeting, not just an accepted connection: the login process is really serving."""
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.settimeout(2)
+                return sock.recv(64).startswith((b"* OK", b"+OK"))
         except OSError:
             return False
 
     def stop(self) -> None:
-        if self.pid:
+        """SIGTERM the master and wait for it; SIGKILL it if it lingers, so no server outlives the run."""
+        if not self.pid:
+            return
+        pid, self.pid = self.pid, None
+        for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 2.0)):
             try:
-                os.kill(self.pid, signal.SIGTERM)
+                os.kill(pid, sig)
             except ProcessLookupError:
                 return
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + wait
             while time.monotonic() < deadline:
                 try:
-                    os.kill(self.pid, 0)
+                    os.kill(pid, 0)
                 except ProcessLookupError:
                     return
                 time.sleep(0.02)

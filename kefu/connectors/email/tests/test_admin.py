@@ -52,3 +52,29 @@ def test_reprocess_action_stores_a_quarantined_mail(superuser_client):
     )
     held.refresh_from_db()
     assert held.resolved
+
+
+def test_admin_never_shows_the_stored_passwords_and_keeps_them_when_left_empty(superuser_client):
+    """Given a mailbox with passwords, then its Django admin page does not contain them, and saving the form
+    with the password fields empty keeps them."""
+    box = MailboxFactory(name="support", password="imap-secret-1", smtp_password="smtp-secret-2")
+    url = reverse("admin:email_channel_mailbox_change", args=[box.pk])
+    page = superuser_client.get(url).text
+    assert "imap-secret-1" not in page and "smtp-secret-2" not in page
+    data = {
+        "name": "support",
+        "protocol": "imap",
+        "host": box.host,
+        "port": box.port,
+        "username": box.username,
+        "password": "",
+        "folder": "INBOX",
+        "from_address": box.from_address,
+        "from_name": "new name",
+        "smtp_port": 587,
+        "smtp_password": "",
+        "active": "on",
+    }
+    assert superuser_client.post(url, data).status_code == 302
+    box.refresh_from_db()
+    assert (box.password, box.smtp_password, box.from_name) == ("imap-secret-1", "smtp-secret-2", "new name")

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from kefu.connectors.email.parse import parse
 from kefu.connectors.email.services import ingest_raw
@@ -106,3 +107,27 @@ def test_whole_corpus_is_ingested_or_quarantined_without_exception(caplog, recor
     assert reasons <= {"no sender address", "empty message"}
     assert stored >= len(FILES) * 0.85
     record_property("corpus_mails_per_second", round(len(FILES) / elapsed))
+
+
+@needs_corpus
+@pytest.mark.django_db
+def test_import_eml_reports_every_corpus_file_with_the_expected_subject_and_sender(capsys, caplog):
+    """Given the whole corpus, when `kefu import_eml` runs over its folder, then it prints one JSON line per
+    file, quarantines only sender-less or empty mail, and the imap_tools expectations hold for its lines."""
+    caplog.set_level(logging.ERROR, logger="kefu.connectors.email.services")
+    call_command("import_eml", str(CORPUS))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_file = {line["file"]: line for line in lines}
+    assert set(map(str, FILES)) <= set(by_file)
+    for path in FILES:
+        line = by_file[str(path)]
+        assert (line["ticket"] is None) == (line["error"] is not None), path
+        if line["error"] is not None:
+            assert line["error"].split(":")[1].strip() in {"no sender address", "empty message"}, path
+    for expected_path in _expected():
+        rel = str(expected_path.relative_to(CORPUS / "imap_tools" / "expected"))[: -len(".json")] + ".eml"
+        expected = json.loads(expected_path.read_text())
+        line = by_file[str(CORPUS / "imap_tools" / "messages" / rel)]
+        assert line["from_address"].casefold() == expected["from_"].casefold(), rel
+        if rel not in SUBJECT_DISAGREEMENTS:
+            assert _norm(line["subject"]) == _norm(expected["subject"]), rel

@@ -141,3 +141,56 @@ def test_fetch_mail_command_polls_once(dovecot, capsys):
     call_command("fetch_mail", "--once", "--mailbox", str(mailbox.pk))
     assert "stored 1" in capsys.readouterr().out
     assert Ticket.objects.count() == 1
+
+
+def test_a_mailbox_being_polled_is_not_polled_twice_at_once(dovecot):
+    """Given a mailbox another worker is polling, when the beat queues it again, then that poll is skipped;
+    once released, the poll_all beat task fetches its mail."""
+    from datetime import timedelta
+
+    from kefu.connectors.email.tasks import poll_all
+    from kefu.core.clock import now
+
+    dovecot.append(build_mail(message_id="<beat@example.com>"))
+    mailbox = _mailbox(dovecot)
+    Mailbox.objects.filter(pk=mailbox.pk).update(poll_claimed_until=now() + timedelta(minutes=5))
+    assert poll_mailbox.delay(mailbox.pk).get() == {"skipped": True, "busy": True}
+    assert not Ticket.objects.exists()
+
+    Mailbox.objects.filter(pk=mailbox.pk).update(poll_claimed_until=None)
+    poll_all.delay()
+    assert Ticket.objects.count() == 1
+    assert Mailbox.objects.get(pk=mailbox.pk).poll_claimed_until is None
+
+
+def test_beat_schedule_polls_every_mailbox_and_retries_sends():
+    """The periodic schedule (run by celery beat or the embedded scheduler) polls mail and retries sends."""
+    from kefu.config.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"email_channel.poll_all", "email_channel.retry_due"} <= tasks
+
+
+def test_wait_for_mail_returns_when_the_server_announces_new_mail(dovecot):
+    """Given a mailbox waiting in IMAP IDLE, when a mail is appended, then the wait ends saying mail arrived
+    (well before its timeout), and a poll then stores it."""
+    import threading
+
+    mailbox = _mailbox(dovecot)
+    outcome = {}
+    ready = threading.Event()
+
+    def waiter():
+        ready.set()
+        outcome["arrived"] = fetch.wait_for_mail(mailbox, timeout=120)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    ready.wait(10)
+    deadline = 0
+    while thread.is_alive() and deadline < 60:  # keep appending until the IDLE session has seen one
+        dovecot.append(build_mail(message_id=f"<idle{deadline}@example.com>"))
+        thread.join(2)
+        deadline += 1
+    assert not thread.is_alive() and outcome["arrived"] is True
+    assert poll(Mailbox.objects.get(pk=mailbox.pk)).stored >= 1

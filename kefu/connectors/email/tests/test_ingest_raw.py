@@ -2,7 +2,7 @@
 
 import pytest
 
-from kefu.connectors.email.models import ProcessedMail, QuarantinedMail
+from kefu.connectors.email.models import NotificationMail, ProcessedMail, QuarantinedMail
 from kefu.connectors.email.services import ingest_raw, reprocess
 from kefu.tickets.models import Ticket
 
@@ -119,3 +119,25 @@ def test_attachments_over_the_limit_are_dropped_with_a_warning(settings):
     result = ingest_raw(mailbox=None, raw=raw)
     assert [a.filename for a in result.message.attachments.all()] == ["ok.txt"]
     assert any("big.pdf" in w for w in result.warnings)
+
+
+def test_received_notice_is_queued_only_after_the_mail_is_committed(
+    front_line, django_capture_on_commit_callbacks
+):
+    """Given a new mail from a customer, then its "received" notice is recorded now but sent only on commit."""
+    mailbox = MailboxFactory(team=front_line, notifications_enabled=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest_raw(mailbox=mailbox, raw=build_mail())
+    assert NotificationMail.objects.get().status == "pending"
+    assert any("email_channel.notify" in repr(cb) for cb in callbacks)
+
+
+def test_empty_reply_is_stored_on_its_ticket_not_quarantined():
+    """Given a reply without any text or file, then it joins its ticket marked as empty instead of failing."""
+    mailbox = MailboxFactory()
+    first = ingest_raw(mailbox=mailbox, raw=build_mail(message_id="<e1@example.com>"))
+    reply = ingest_raw(
+        mailbox=mailbox, raw=build_mail(message_id="<e2@example.com>", references="<e1@example.com>", text="")
+    )
+    assert reply.quarantined is None and reply.ticket.pk == first.ticket.pk
+    assert reply.message.body_text

@@ -4,6 +4,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from kefu.connectors.email.models import DeliveryRetry
 from kefu.connectors.email.services import ingest_raw
 from kefu.tickets import services as ticket_services
 from kefu.tickets.attachments import IncomingFile
@@ -16,15 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _smtp_mailbox(controller, front_line, **kwargs):
-    return MailboxFactory(
-        team=front_line,
-        smtp_host="127.0.0.1",
-        smtp_port=controller.port,
-        smtp_use_tls=False,
-        from_address="support@kefu.example",
-        from_name="Kefu 客服",
-        **kwargs,
-    )
+    """A mailbox sending through the test server; notifications off unless asked (test_notifications)."""
+    values = {
+        "team": front_line,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": controller.port,
+        "smtp_use_tls": False,
+        "from_address": "support@kefu.example",
+        "from_name": "Kefu 客服",
+        "notifications_enabled": False,
+    }
+    return MailboxFactory(**(values | kwargs))
 
 
 def test_agent_reply_is_sent_with_threading_headers_subject_tag_and_both_parts(
@@ -79,8 +82,9 @@ def test_customer_answer_to_our_reply_threads_onto_the_ticket(smtp_server, agent
     assert answer.ticket.pk == first.ticket.pk and not answer.created
 
 
-def test_failed_delivery_is_recorded_on_the_message(smtp_server, agent, front_line):
-    """Given an SMTP server that refuses the mail, when an agent replies, then the message says it was not sent."""
+def test_temporary_failure_is_shown_on_the_message_and_retried_later(smtp_server, agent, front_line):
+    """Given an SMTP server answering 451, when an agent replies, then the message is still "sending" with the
+    error shown, and a retry is scheduled with backoff instead of giving up."""
     controller, handler = smtp_server
     handler.refuse = True
     mailbox = _smtp_mailbox(controller, front_line)
@@ -89,8 +93,10 @@ def test_failed_delivery_is_recorded_on_the_message(smtp_server, agent, front_li
     reply = ticket_services.add_reply(ticket=first.ticket, actor=agent, text="hello")
 
     reply.refresh_from_db()
-    assert reply.delivery_status == "failed"
+    assert reply.delivery_status == "pending"
     assert "451" in reply.delivery_error
+    retry = DeliveryRetry.objects.get(message=reply)
+    assert retry.attempts == 1 and retry.due_at > reply.created_at
 
 
 def test_notes_and_non_email_tickets_are_not_sent(smtp_server, agent, front_line, ticket):
