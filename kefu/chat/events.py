@@ -20,3 +20,11 @@ class ChatAccepted(Event):
 @dataclass(frozen=True, kw_only=True)
 class ChatEnded(Event):
     conversation_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatTransferred(Event):
+    conversation_id: int
+    from_agent_id: int | None
+    to_agent_id: int | None  # None: back to the queue of `to_team_id`
+    to_team_id: int | None

@@ -30,6 +30,27 @@ class ChatSite(models.Model):
     )
     # {"fields": ["name", "email", "phone", "topic"], "required": ["name"]}
     prechat_form = models.JSONField(_("pre-chat form"), default=dict, blank=True)
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("business hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Outside these hours the widget offers to leave a message. Empty: always open."),
+    )
+    max_queue = models.PositiveSmallIntegerField(
+        _("longest queue"),
+        default=0,
+        help_text=_(
+            "With this many visitors waiting, new visitors are asked to leave a message. 0: no limit."
+        ),
+    )
+    vip_to_senior = models.BooleanField(_("VIP customers go to senior agents"), default=False)
+    bot_enabled = models.BooleanField(
+        _("FAQ bot answers first"),
+        default=False,
+        help_text=_("The bot answers from the FAQ and hands over to a person when asked or unsure."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -43,6 +64,31 @@ class ChatSite(models.Model):
         return bool(origin) and origin.rstrip("/").lower() in {
             o.rstrip("/").lower() for o in self.allowed_origins
         }
+
+
+class ChatTopic(models.Model):
+    """A choice of the pre-chat form; a chat about it is routed to its team."""
+
+    site = models.ForeignKey(
+        ChatSite, verbose_name=_("site"), on_delete=models.CASCADE, related_name="topics"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("chat topic")
+        verbose_name_plural = _("chat topics")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, language: str) -> str:
+        return self.name_en if self.name_en and language.startswith("en") else self.name
 
 
 class ConversationStatus(models.TextChoices):
@@ -86,6 +132,25 @@ class Conversation(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="chats"
     )
+    linked_ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("linked ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_chats",
+    )
+    # the chat's ticket stays open after the chat ends (converted to a ticket, or linked to one)
+    follow_up = models.BooleanField(_("kept as a ticket"), default=False)
+    topic = models.ForeignKey(
+        ChatTopic, verbose_name=_("topic"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    prechat = models.JSONField(_("pre-chat answers"), default=dict, blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    senior_only = models.BooleanField(_("senior agents only"), default=False)
+    visitor_read = models.BigIntegerField(_("read by the visitor up to"), default=0)
+    agent_read = models.BigIntegerField(_("read by the agent up to"), default=0)
     priority = models.SmallIntegerField(_("priority"), default=0)  # higher is served first
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -113,6 +178,12 @@ class AuthorKind(models.TextChoices):
     AGENT = "agent", _("Agent")
     BOT = "bot", _("Bot")
     SYSTEM = "system", _("System")
+    NOTE = "note", _("Internal note")  # staff only: never sent to the visitor
+
+
+class ChatMessageQuerySet(models.QuerySet):
+    def for_visitor(self) -> "ChatMessageQuerySet":
+        return self.exclude(author_kind=AuthorKind.NOTE)
 
 
 class ChatMessage(models.Model):
@@ -124,8 +195,14 @@ class ChatMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("text"), max_length=MAX_TEXT)
+    text = models.TextField(_("text"), max_length=MAX_TEXT, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="chat/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ChatMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chat message")
@@ -148,4 +225,14 @@ class ChatMessage(models.Model):
             "name": self.author.name if self.author_id and self.author else "",
             "text": self.text,
             "at": self.created_at.isoformat(),
+            **({"file": self.file_json()} if self.attachment else {}),
+        }
+
+    def file_json(self) -> dict:
+        """The attachment's name, type and size; its URL is added by whoever may hand it out."""
+        return {
+            "name": self.attachment_name,
+            "type": self.attachment_type,
+            "size": self.attachment_size,
+            "image": self.attachment_type.startswith("image/"),
         }

@@ -1,23 +1,55 @@
-"""Every write of live chat: start, messages both ways, queueing, claiming, transfer, end."""
+"""Every write of live chat: start, messages both ways, the bot phase, queueing, claiming, transfer, end.
+
+Pushes to sockets are the consumers' business (`connectors/webchat`, `realtime/chat.py`); these functions
+only change the database and emit events.
+"""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kefu.accounts.models import Team
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
 from kefu.intake.services import InboundMessage, ingest
+from kefu.knowledge import bot
+from kefu.sla.services import calendar_rules
 from kefu.tickets import services as ticket_services
 from kefu.tickets.access import can_work_ticket
+from kefu.tickets.models import Status, Ticket
 
 from . import rules
-from .events import ChatAccepted, ChatEnded, ChatMessagePosted
-from .models import OPEN_STATUSES, AuthorKind, ChatMessage, ChatSite, Conversation, ConversationStatus
+from .events import ChatAccepted, ChatEnded, ChatMessagePosted, ChatTransferred
+from .models import (
+    OPEN_STATUSES,
+    AuthorKind,
+    ChatMessage,
+    ChatSite,
+    ChatTopic,
+    Conversation,
+    ConversationStatus,
+    Phase,
+)
+
+SUPERVISE = "tickets.assign_ticket"  # supervisors and team leads see every live chat and may take one over
+HANDLE_SAMPLE = 50  # ended chats averaged for the queue's time estimate
+
+
+class ChatUnavailable(Conflict):
+    """No one can chat now: outside the site's business hours ("closed") or the queue is full ("busy")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(_("No one can answer right now. Please leave a message."))
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -32,6 +64,17 @@ class Offer:
     agent: object
 
 
+@dataclass(frozen=True)
+class BotTurn:
+    replies: list[ChatMessage] = field(default_factory=list)  # what the bot (or the system) said
+    handed_over: bool = False  # the chat now waits for a person
+    unavailable: str = ""  # the hand-over found no one: "closed" or "busy"
+
+
+def is_supervisor(user) -> bool:
+    return bool(user and user.is_active and user.is_staff and user.has_perm(SUPERVISE))
+
+
 def open_conversation(*, site: ChatSite, visitor_id: str) -> Conversation | None:
     """The visitor's open conversation on this site, if any (the only way a visitor reaches a chat)."""
     return (
@@ -41,36 +84,93 @@ def open_conversation(*, site: ChatSite, visitor_id: str) -> Conversation | None
     )
 
 
+# --- the widget's view of a site -------------------------------------------------------------------
+
+
+def unavailable_reason(*, site: ChatSite) -> str:
+    """Why no person can chat now: "closed" (outside business hours), "busy" (the queue is full) or ""."""
+    if site.calendar_id is not None and not rules.is_open_at(calendar_rules(site.calendar), clock.now()):
+        return "closed"
+    if (
+        site.max_queue
+        and Conversation.objects.filter(status=ConversationStatus.QUEUED).count() >= site.max_queue
+    ):
+        return "busy"
+    return ""
+
+
+def widget_config(*, site: ChatSite, language: str) -> dict:
+    """What the widget needs before a chat: the pre-chat form with its topics, and whether anyone is there."""
+    form = rules.prechat_form(site.prechat_form)
+    topics = (
+        [{"id": t.pk, "name": t.label(language)} for t in site.topics.all()]
+        if "topic" in form["fields"]
+        else []
+    )
+    return {**form, "topics": topics, "offline": "" if site.bot_enabled else unavailable_reason(site=site)}
+
+
+# --- starting and writing --------------------------------------------------------------------------
+
+
 def start_conversation(
-    *, site: ChatSite, visitor_id: str, text: str, client_id: str = "", name: str = "", language: str = ""
+    *,
+    site: ChatSite,
+    visitor_id: str,
+    text: str,
+    client_id: str = "",
+    name: str = "",
+    language: str = "",
+    prechat: dict | None = None,
+    page_url: str = "",
 ) -> Conversation:
-    """Open a chat with its first visitor message: a chat ticket through intake, then the queued conversation."""
+    """Open a chat with its first visitor message: a chat ticket through intake, then the chat itself.
+
+    It waits in the queue, or talks to the FAQ bot first when the site has the bot on (then call
+    `bot_turn`). Raises ChatUnavailable when no person can chat and there is no bot.
+    """
     clean = rules.clean_text(text)
     if clean is None:
         raise InvalidInput(_("A chat message must be 1 to 2000 characters long."))
     if not site.is_active:
         raise NotAllowed(_("This chat is not available."))
+    topic_ids = set(site.topics.values_list("pk", flat=True))
+    answers = rules.clean_prechat(site.prechat_form, prechat or {}, topic_ids)
+    if answers is None:
+        raise InvalidInput(_("Please fill in the form: a valid e-mail address or phone number is needed."))
+    if not site.bot_enabled and (reason := unavailable_reason(site=site)):
+        raise ChatUnavailable(reason)
+    kind, value = _identity(site, visitor_id, answers)
     result = ingest(
         InboundMessage(
             channel="chat",
-            identity_kind="chat",
-            identity_value=f"{site.key}:{visitor_id}",
-            name=name,
+            identity_kind=kind,
+            identity_value=value,
+            name=answers.get("name", name),
             language=language,
             text=clean,
             thread_id=f"chat:{uuid.uuid4().hex}",
         )
     )
-    now = clock.now()
+    customer = result.ticket.customer
+    topic = ChatTopic.objects.filter(pk=answers["topic"]).first() if "topic" in answers else None
+    with_bot = site.bot_enabled
     with transaction.atomic():
         conversation = Conversation.objects.create(
             site=site,
-            customer=result.ticket.customer,
+            customer=customer,
             visitor_id=visitor_id,
-            team=site.team,
+            team=(topic.team if topic and topic.team_id else None) or site.team,
+            topic=topic,
+            prechat=answers,
+            page_url=page_url[:500],
+            language=language[:10],
             ticket=result.ticket,
-            status=ConversationStatus.QUEUED,
-            queued_at=now,
+            senior_only=site.vip_to_senior and customer.is_vip,
+            priority=1 if customer.is_vip else 0,
+            status=ConversationStatus.BOT if with_bot else ConversationStatus.QUEUED,
+            phase=Phase.BOT if with_bot else Phase.HUMAN,
+            queued_at=None if with_bot else clock.now(),
         )
         message = ChatMessage.objects.create(
             conversation=conversation, client_id=client_id, author_kind=AuthorKind.VISITOR, text=clean
@@ -79,45 +179,167 @@ def start_conversation(
     return conversation
 
 
+def _identity(site: ChatSite, visitor_id: str, answers: dict) -> tuple[str, str]:
+    """The customer identity of a visitor: the e-mail or phone they gave, else the widget's visitor id."""
+    if answers.get("email"):
+        return "email", answers["email"]
+    if answers.get("phone"):
+        return "phone", answers["phone"]
+    return "chat", f"{site.key}:{visitor_id}"
+
+
 def post_visitor_message(*, conversation: Conversation, text: str, client_id: str = "") -> Posted:
     """Store a visitor's message once: the same client id again returns the stored message."""
-    if client_id:
-        previous = ChatMessage.objects.filter(conversation=conversation, client_id=client_id).first()
-        if previous:
-            return Posted(previous, duplicate=True)
+    previous = _previous(conversation, client_id)
+    if previous:
+        return previous
     return _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.VISITOR, author=None
     )
+
+
+def post_visitor_file(*, conversation: Conversation, upload: UploadedFile, client_id: str = "") -> Posted:
+    """Store an image or file the visitor sent, after checking its size and its real type."""
+    previous = _previous(conversation, client_id)
+    if previous:
+        return previous
+    return _post_file(conversation=conversation, upload=upload, client_id=client_id, kind=AuthorKind.VISITOR)
 
 
 def post_agent_message(*, conversation: Conversation, actor, text: str, client_id: str = "") -> Posted:
     """An agent's message; only the agent the chat is with may write."""
     if conversation.agent_id != actor.pk or conversation.status != ConversationStatus.ACTIVE:
         raise NotAllowed(_("This chat is not yours."))
-    if client_id:
-        previous = ChatMessage.objects.filter(conversation=conversation, client_id=client_id).first()
-        if previous:
-            return Posted(previous, duplicate=True)
+    previous = _previous(conversation, client_id)
+    if previous:
+        return previous
     return _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.AGENT, author=actor
     )
+
+
+def post_note(*, conversation: Conversation, actor, text: str, client_id: str = "") -> Posted:
+    """An internal note in the chat (the visitor never sees it): by its agent or a supervisor."""
+    if conversation.agent_id != actor.pk and not is_supervisor(actor):
+        raise NotAllowed(_("This chat is not yours."))
+    previous = _previous(conversation, client_id)
+    if previous:
+        return previous
+    return _post(
+        conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.NOTE, author=actor
+    )
+
+
+def _previous(conversation: Conversation, client_id: str) -> Posted | None:
+    if not client_id:
+        return None
+    previous = ChatMessage.objects.filter(conversation=conversation, client_id=client_id).first()
+    return Posted(previous, duplicate=True) if previous else None
 
 
 def _post(*, conversation: Conversation, text: str, client_id: str, kind: str, author) -> Posted:
     clean = rules.clean_text(text)
     if clean is None:
         raise InvalidInput(_("A chat message must be 1 to 2000 characters long."))
+    return _store(conversation, client_id, dict(author_kind=kind, author=author, text=clean))
+
+
+def _post_file(*, conversation: Conversation, upload: UploadedFile, client_id: str, kind: str) -> Posted:
+    if upload.size is None or upload.size > rules.MAX_UPLOAD or upload.size == 0:
+        raise InvalidInput(_("Files may be at most 5 MB."))
+    head = upload.read(2048)
+    upload.seek(0)
+    real = rules.sniff_type(head, (upload.content_type or "").split(";")[0].strip().lower())
+    if real is None:
+        raise InvalidInput(_("Only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent."))
+    name = rules.safe_file_name(upload.name, real)
+    # the stored name says nothing the visitor chose
+    upload.name = uuid.uuid4().hex + rules.UPLOAD_TYPES[real]
+    fields = dict(
+        author_kind=kind,
+        text="",
+        attachment=upload,
+        attachment_name=name,
+        attachment_type=real,
+        attachment_size=upload.size,
+    )
+    return _store(conversation, client_id, fields)
+
+
+def _store(conversation: Conversation, client_id: str, fields: dict) -> Posted:
     if not conversation.is_open:
         raise Conflict(_("This chat has ended."))
     try:
         with transaction.atomic():
-            message = ChatMessage.objects.create(
-                conversation=conversation, client_id=client_id, author_kind=kind, author=author, text=clean
-            )
+            message = ChatMessage.objects.create(conversation=conversation, client_id=client_id, **fields)
             emit(ChatMessagePosted(conversation_id=conversation.pk, message_id=message.pk))
     except IntegrityError:  # a concurrent re-send of the same client id won
         return Posted(ChatMessage.objects.get(conversation=conversation, client_id=client_id), duplicate=True)
     return Posted(message, duplicate=False)
+
+
+def _system(conversation: Conversation, text: str, kind: str = AuthorKind.SYSTEM) -> ChatMessage:
+    message = ChatMessage.objects.create(
+        conversation=conversation, author_kind=kind, text=text[: rules.MAX_TEXT]
+    )
+    emit(ChatMessagePosted(conversation_id=conversation.pk, message_id=message.pk))
+    return message
+
+
+def mark_read(*, conversation: Conversation, by_visitor: bool, up_to: int) -> bool:
+    """Record that the visitor (or the agent) has read the chat up to message `up_to`; False if nothing new."""
+    column = "visitor_read" if by_visitor else "agent_read"
+    last = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+    up_to = min(up_to, last)
+    return bool(
+        Conversation.objects.filter(pk=conversation.pk, **{f"{column}__lt": up_to}).update(**{column: up_to})
+    )
+
+
+# --- the bot phase ---------------------------------------------------------------------------------
+
+
+def bot_turn(*, conversation: Conversation, message: ChatMessage) -> BotTurn:
+    """Let the FAQ bot answer a visitor message in the bot phase, or hand the chat over to a person.
+
+    It hands over when the visitor asks for a person ("转人工", "human" …), when it is unsure, or when the
+    visitor asks the same again. Every answer is a chat message of kind "bot", so the agent sees it.
+    """
+    if conversation.phase != Phase.BOT or conversation.status != ConversationStatus.BOT:
+        return BotTurn()
+    earlier = list(
+        conversation.messages.filter(author_kind=AuthorKind.VISITOR, pk__lt=message.pk)
+        .order_by("-pk")
+        .values_list("text", flat=True)[:5]
+    )
+    reply = bot.answer(message.text, conversation.language or None, previous_questions=tuple(earlier))
+    if not reply.handover:
+        with transaction.atomic():
+            said = _system(conversation, reply.entry.answer, kind=AuthorKind.BOT)
+        return BotTurn(replies=[said])
+    return hand_over(conversation=conversation)
+
+
+def hand_over(*, conversation: Conversation) -> BotTurn:
+    """From the bot to the queue (a person); when no one can chat, the bot stays and says so."""
+    with translation.override(conversation.language or None):
+        reason = unavailable_reason(site=conversation.site)
+        if reason:
+            with transaction.atomic():
+                said = _system(conversation, _("No one can answer right now. Please leave a message."))
+            return BotTurn(replies=[said], unavailable=reason)
+        with transaction.atomic():
+            moved = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.BOT).update(
+                status=ConversationStatus.QUEUED, phase=Phase.HUMAN, queued_at=clock.now()
+            )
+            if not moved:
+                return BotTurn()
+            said = _system(conversation, _("Connecting you to an agent…"))
+    conversation.refresh_from_db()
+    return BotTurn(replies=[said], handed_over=True)
+
+
+# --- the queue and claiming ------------------------------------------------------------------------
 
 
 def accept(*, conversation: Conversation, actor) -> Conversation:
@@ -130,18 +352,33 @@ def accept(*, conversation: Conversation, actor) -> Conversation:
     if not claimed:
         raise Conflict(_("Someone else has already taken this chat, or it has ended."))
     conversation.refresh_from_db()
-    ticket = conversation.ticket
-    if ticket.assignee_id is None and can_work_ticket(actor, ticket):
-        ticket_services.assign_ticket(ticket=ticket, actor=actor, assignee=actor)
+    _assign_ticket(conversation, actor)
     emit(ChatAccepted(conversation_id=conversation.pk, agent_id=actor.pk))
     return conversation
+
+
+def _fresh_ticket(conversation: Conversation) -> Ticket:
+    """The chat's ticket as stored now (a service may have changed it since the conversation was loaded)."""
+    conversation.ticket = Ticket.objects.get(pk=conversation.ticket_id)
+    return conversation.ticket
+
+
+def _assign_ticket(conversation: Conversation, agent) -> None:
+    ticket = _fresh_ticket(conversation)
+    if (
+        ticket.assignee_id != agent.pk
+        and ticket.status in (Status.NEW, Status.OPEN)
+        and can_work_ticket(agent, ticket)
+    ):
+        ticket_services.assign_ticket(ticket=ticket, actor=agent, assignee=agent)
+        _fresh_ticket(conversation)
 
 
 def queued() -> "list[Conversation]":
     """Waiting chats in serving order: higher priority first, then the longest wait."""
     return list(
         Conversation.objects.filter(status=ConversationStatus.QUEUED)
-        .select_related("site", "customer")
+        .select_related("site", "customer", "team", "topic")
         .order_by("-priority", "queued_at", "pk")
     )
 
@@ -158,6 +395,24 @@ def queue_position(*, conversation: Conversation) -> int:
     return ahead.count() + 1
 
 
+def queue_estimate(*, conversation: Conversation) -> tuple[int, int]:
+    """(position in the queue, about how many minutes until an agent takes it); (0, 0) when not waiting."""
+    position = queue_position(conversation=conversation)
+    if not position:
+        return 0, 0
+    spans = (
+        Conversation.objects.filter(status=ConversationStatus.ENDED, accepted_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("accepted_at", "ended_at")[:HANDLE_SAMPLE]
+    )
+    lengths = [(ended - accepted).total_seconds() for accepted, ended in spans if ended and ended > accepted]
+    seconds = sum(lengths) / len(lengths) if lengths else None
+    agents = get_user_model().objects.filter(
+        is_active=True, is_staff=True, presence="online", max_chats__gt=0
+    )
+    return position, rules.estimated_wait_minutes(position, agents.count(), seconds)
+
+
 def available_agents() -> list:
     """Online active staff with room for another chat, least busy first."""
     User = get_user_model()
@@ -170,10 +425,10 @@ def available_agents() -> list:
 
 
 def offer_next() -> Offer | None:
-    """The oldest eligible queued chat for the least busy present agent with room (None: nothing to offer).
+    """The first eligible queued chat for the least busy present agent with room (None: nothing to offer).
 
-    An offer writes nothing; the agent claims it with `accept`. Eligible: the chat has no team, or the
-    agent is a member of its team.
+    An offer writes nothing; the agent claims it with `accept`. Eligible: the chat has no team or the
+    agent is in it, and a chat for senior agents only (VIP customers) goes to L2/L3 agents.
     """
     waiting = queued()
     if not waiting:
@@ -181,39 +436,140 @@ def offer_next() -> Offer | None:
     agents = available_agents()
     if not agents:
         return None
-    team_ids = {agent.pk: None for agent in agents}
-    for agent in agents:
-        team_ids[agent.pk] = set(agent.teams.values_list("pk", flat=True))
+    memberships = Team.members.through.objects.filter(user_id__in=[a.pk for a in agents]).values_list(
+        "user_id", "team_id"
+    )
+    team_ids: dict[int, set[int]] = {agent.pk: set() for agent in agents}
+    for user_id, team_id in memberships:
+        team_ids[user_id].add(team_id)
     for conversation in waiting:
         for agent in agents:
-            if conversation.team_id is None or conversation.team_id in team_ids[agent.pk]:
+            if rules.may_serve(
+                chat_team_id=conversation.team_id,
+                senior_only=conversation.senior_only,
+                agent_team_ids=team_ids[agent.pk],
+                agent_level=agent.level,
+            ):
                 return Offer(conversation, agent)
     return None
 
 
-def transfer(*, conversation: Conversation, actor, to_agent=None, to_team=None) -> Conversation:
-    """Hand the chat to another agent, or back to the queue (of another team)."""
-    if conversation.agent_id != actor.pk or conversation.status != ConversationStatus.ACTIVE:
+# --- working a chat --------------------------------------------------------------------------------
+
+
+def _require_handler(conversation: Conversation, actor) -> None:
+    """The chat's agent, or a supervisor, may transfer, convert, link and end it."""
+    if conversation.agent_id != actor.pk and not is_supervisor(actor):
         raise NotAllowed(_("This chat is not yours."))
-    if to_agent is not None:
-        if not (to_agent.is_active and to_agent.is_staff):
-            raise InvalidInput(_("Chats can only be transferred to staff."))
-        Conversation.objects.filter(pk=conversation.pk).update(agent=to_agent, accepted_at=clock.now())
-    else:
-        Conversation.objects.filter(pk=conversation.pk).update(
-            agent=None,
-            status=ConversationStatus.QUEUED,
-            queued_at=clock.now(),
-            team=to_team if to_team is not None else conversation.team,
+
+
+def transfer(
+    *, conversation: Conversation, actor, to_agent=None, to_team=None, note: str = ""
+) -> Conversation:
+    """Hand the chat to another agent, or back to the queue (of another team), with a note for the next one."""
+    if conversation.status != ConversationStatus.ACTIVE:
+        raise Conflict(_("Only an active chat can be transferred."))
+    _require_handler(conversation, actor)
+    if to_agent is not None and not (to_agent.is_active and to_agent.is_staff):
+        raise InvalidInput(_("Chats can only be transferred to staff."))
+    if to_agent is not None and to_agent.pk == conversation.agent_id:
+        raise InvalidInput(_("The chat is already with this agent."))
+    note = (note or "").strip()[: rules.MAX_TEXT]
+    previous_agent_id = conversation.agent_id
+    with transaction.atomic():
+        if to_agent is not None:
+            moved = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.ACTIVE).update(
+                agent=to_agent, accepted_at=clock.now()
+            )
+        else:
+            moved = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.ACTIVE).update(
+                agent=None,
+                status=ConversationStatus.QUEUED,
+                queued_at=clock.now(),
+                team=to_team if to_team is not None else conversation.team,
+            )
+        if not moved:
+            raise Conflict(_("Only an active chat can be transferred."))
+        if note:
+            ChatMessage.objects.create(
+                conversation=conversation, author_kind=AuthorKind.NOTE, author=actor, text=note
+            )
+        with translation.override(conversation.language or None):
+            _system(conversation, _("You are being transferred to a colleague."))
+        conversation.refresh_from_db()
+        if to_agent is not None:
+            _assign_ticket(conversation, to_agent)
+        emit(
+            ChatTransferred(
+                conversation_id=conversation.pk,
+                from_agent_id=previous_agent_id,
+                to_agent_id=to_agent.pk if to_agent is not None else None,
+                to_team_id=conversation.team_id if to_agent is None else None,
+            )
+        )
+    return conversation
+
+
+def take_over(*, conversation: Conversation, actor) -> tuple[Conversation, int | None]:
+    """A supervisor takes an open chat for themselves; returns it and the agent it was taken from."""
+    if not is_supervisor(actor):
+        raise NotAllowed(_("Only supervisors may take over a chat."))
+    previous = conversation.agent_id
+    if previous == actor.pk:
+        return conversation, None
+    with transaction.atomic():
+        moved = Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_STATUSES).update(
+            agent=actor, status=ConversationStatus.ACTIVE, phase=Phase.HUMAN, accepted_at=clock.now()
+        )
+        if not moved:
+            raise Conflict(_("This chat has ended."))
+        conversation.refresh_from_db()
+        _assign_ticket(conversation, actor)
+        emit(ChatAccepted(conversation_id=conversation.pk, agent_id=actor.pk))
+    return conversation, previous
+
+
+def convert_to_ticket(*, conversation: Conversation, actor, subject: str = "") -> Conversation:
+    """Keep the chat's ticket open for follow-up after the chat ends (optionally with a new subject)."""
+    _require_handler(conversation, actor)
+    subject = (subject or "").strip()
+    if subject and subject != _fresh_ticket(conversation).subject:
+        ticket_services.update_ticket(
+            ticket=conversation.ticket, actor=actor, changes=ticket_services.TicketChanges(subject=subject)
+        )
+    Conversation.objects.filter(pk=conversation.pk).update(follow_up=True)
+    conversation.refresh_from_db()
+    _fresh_ticket(conversation)
+    return conversation
+
+
+def link_ticket(*, conversation: Conversation, actor, ticket: Ticket) -> Conversation:
+    """Link the chat to an existing ticket: a note there now, and the transcript there when it ends."""
+    _require_handler(conversation, actor)
+    if not can_work_ticket(actor, ticket):
+        raise NotAllowed(_("You may not work on that ticket."))
+    if ticket.pk == conversation.ticket_id:
+        raise InvalidInput(_("This is the chat's own ticket."))
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(linked_ticket=ticket, follow_up=True)
+        ticket_services.add_note(
+            ticket=ticket,
+            actor=actor,
+            text=_("Live chat with %(customer)s linked (chat ticket #%(number)s).")
+            % {"customer": conversation.customer.name, "number": conversation.ticket_id},
         )
     conversation.refresh_from_db()
     return conversation
 
 
 def end(*, conversation: Conversation, actor=None) -> Conversation:
-    """End the chat (the agent, or the visitor when `actor` is None) and store the transcript on its ticket."""
-    if actor is not None and conversation.agent_id != actor.pk:
-        raise NotAllowed(_("This chat is not yours."))
+    """End the chat (its agent or a supervisor; the visitor when `actor` is None) and store the transcript.
+
+    The transcript becomes a note on the chat's ticket (and on a linked ticket). Unless the chat was kept
+    as a ticket, its ticket is solved (also when the visitor leaves a chat only the bot answered).
+    """
+    if actor is not None:
+        _require_handler(conversation, actor)
     with transaction.atomic():
         ended = Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_STATUSES).update(
             status=ConversationStatus.ENDED, ended_at=clock.now()
@@ -221,20 +577,129 @@ def end(*, conversation: Conversation, actor=None) -> Conversation:
         conversation.refresh_from_db()
         if not ended:
             return conversation
-        lines = [
-            (
-                m.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                m.author.name if m.author_id else str(AuthorKind(m.author_kind).label),
-                m.text,
-            )
-            for m in conversation.messages.select_related("author")
-        ]
+        text = _("Chat transcript") + "\n\n" + rules.transcript(_lines(conversation, notes=True))
         note_author = actor or conversation.agent
-        if note_author is not None and can_work_ticket(note_author, conversation.ticket):
-            ticket_services.add_note(
-                ticket=conversation.ticket,
-                actor=note_author,
-                text=_("Chat transcript") + "\n\n" + rules.transcript(lines),
-            )
+        for ticket in filter(None, (conversation.ticket, conversation.linked_ticket)):
+            if note_author is not None and can_work_ticket(note_author, ticket):
+                ticket_services.add_note(ticket=ticket, actor=note_author, text=text)
+        ticket = _fresh_ticket(conversation)
+        if (
+            not conversation.follow_up
+            and note_author is not None
+            and ticket.status in (Status.NEW, Status.OPEN)
+            and can_work_ticket(note_author, ticket)
+        ):
+            ticket_services.change_status(ticket=ticket, actor=note_author, status=Status.SOLVED)
+            _fresh_ticket(conversation)
+        elif actor is None and conversation.phase == Phase.BOT and not conversation.follow_up:
+            # The bot answered and the visitor is done: nothing waits for a person.
+            ticket_services.close_by_customer(ticket=ticket, customer=conversation.customer)
+            _fresh_ticket(conversation)
         emit(ChatEnded(conversation_id=conversation.pk))
     return conversation
+
+
+def _lines(conversation: Conversation, *, notes: bool) -> list[tuple[str, str, str]]:
+    messages = conversation.messages.select_related("author")
+    if not notes:
+        messages = messages.for_visitor()
+    lines = []
+    for m in messages:
+        who = m.author.name if m.author_id else str(AuthorKind(m.author_kind).label)
+        if m.author_kind == AuthorKind.NOTE:
+            who = f"{who} ({AuthorKind.NOTE.label})"
+        text = m.text or f"[{m.attachment_name}]"
+        lines.append((timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M:%S"), who, text))
+    return lines
+
+
+def email_transcript(*, conversation: Conversation, address: str) -> None:
+    """Send the visitor the chat's transcript (without internal notes), after the current transaction commits."""
+    if not rules.is_email(address):
+        raise InvalidInput(_("Please enter a valid e-mail address."))
+    address = address.strip()
+    with translation.override(conversation.language or None):
+        subject = _("Your chat with %(site)s") % {"site": conversation.site.name}
+        body = rules.transcript(_lines(conversation, notes=False))
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address]), robust=True)
+
+
+def leave_message(
+    *, site: ChatSite, visitor_id: str, text: str, name: str = "", email: str = "", phone: str = "",
+    client_id: str = "", language: str = "",
+) -> Ticket:  # fmt: skip
+    """A message left when no one can chat: a ticket through intake (the same client id twice: one ticket)."""
+    clean = rules.clean_text(text)
+    if clean is None:
+        raise InvalidInput(_("A chat message must be 1 to 2000 characters long."))
+    answers = rules.clean_prechat(
+        {"fields": ["name", "email", "phone"], "required": ["email"]},
+        {"name": name, "email": email, "phone": phone},
+        set(),
+    )
+    if answers is None:
+        raise InvalidInput(_("Please leave a valid e-mail address or phone number so we can answer."))
+    kind, value = _identity(site, visitor_id, answers)
+    result = ingest(
+        InboundMessage(
+            channel="chat",
+            identity_kind=kind,
+            identity_value=value,
+            name=answers.get("name", ""),
+            language=language,
+            subject=_("Message left on %(site)s") % {"site": site.name},
+            text=clean,
+            external_id=f"chat-left:{site.key}:{visitor_id}:{client_id or uuid.uuid4().hex}"[:250],
+        )
+    )
+    return result.ticket
+
+
+# --- what supervisors see --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    chats: list[Conversation]  # every open chat, longest waiting first
+    queue_length: int
+    longest_wait: timedelta | None
+
+
+def live_overview() -> Overview:
+    """Every open chat, the queue's length and its longest wait (three queries)."""
+    chats = list(
+        Conversation.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("customer", "agent", "team", "site")
+        .order_by("status", "-priority", "queued_at", "pk")[:500]
+    )
+    waiting = Conversation.objects.filter(status=ConversationStatus.QUEUED).aggregate(
+        n=Count("pk"), oldest=Min("queued_at")
+    )
+    longest = clock.now() - waiting["oldest"] if waiting["oldest"] else None
+    return Overview(chats=chats, queue_length=waiting["n"], longest_wait=longest)
+
+
+# --- configuring sites -----------------------------------------------------------------------------
+
+MANAGE = "accounts.manage_configuration"
+
+
+def save_site(*, actor, site: ChatSite | None, values: dict, topics: list[tuple[str, object]]) -> ChatSite:
+    """Create or change a chat site and replace its pre-chat topics ((name, team or None) in order)."""
+    if not (actor.is_active and actor.is_staff and actor.has_perm(MANAGE)):
+        raise NotAllowed()
+    with transaction.atomic():
+        if site is None:
+            site = ChatSite.objects.create(**values)
+        else:
+            for name, value in values.items():
+                setattr(site, name, value)
+            site.save()
+        keep = []
+        for position, (name, team) in enumerate(topics):
+            topic, _created = ChatTopic.objects.update_or_create(
+                site=site, name=name, defaults={"team": team, "position": position}
+            )
+            keep.append(topic.pk)
+        site.topics.exclude(pk__in=keep).delete()
+    return site

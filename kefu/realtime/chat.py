@@ -3,51 +3,203 @@
 Frames from the browser:
   {"type": "chat.accept", "conversation": 5}
   {"type": "chat.send", "conversation": 5, "client_id": "a1", "text": "..."}
+  {"type": "chat.note", "conversation": 5, "client_id": "n1", "text": "..."}   staff only, never to the visitor
+  {"type": "chat.typing", "conversation": 5, "on": true}
+  {"type": "chat.read", "conversation": 5, "id": 44}
+  {"type": "chat.transfer", "conversation": 5, "agent": 9 | "team": 2, "note": "..."}
+  {"type": "chat.convert", "conversation": 5, "subject": "..."}               keep the chat's ticket open
+  {"type": "chat.link", "conversation": 5, "ticket": 123}                      link to an existing ticket
   {"type": "chat.end", "conversation": 5}
-Frames to the browser (besides the pushes `chat.offer`, `chat.message`, `chat.ended`, `chat.queue`):
-  {"type": "chat.accepted", "conversation": 5, "customer": "...", "messages": [...]}
+  {"type": "chat.join", "conversation": 5}                                     supervisors: watch a chat
+  {"type": "chat.take", "conversation": 5}                                     supervisors: take it over
+  {"type": "chat.sync", "conversation": 5}           after a reconnect: the window again (what was missed)
+Frames to the browser (besides the pushes `chat.offer`, `chat.message`, `chat.ended`, `chat.queue`,
+`chat.typing`, `chat.read`):
+  {"type": "chat.accepted", "conversation": 5, "customer": "...", "profile": {...}, "messages": [...],
+   "joined": false}                                    a chat window to open (also after a transfer to me)
+  {"type": "chat.gone", "conversation": 5}             the chat is no longer mine (transferred, taken over)
   {"type": "chat.ack", "conversation": 5, "client_id": "a1", "id": 43}
+  {"type": "chat.done", "conversation": 5, "what": "transfer"|"convert"|"link", "ticket": 123}
   {"type": "chat.error", "conversation": 5, "error": "taken"|"not_found"|"invalid", "message": "..."}
 """
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from kefu.accounts.models import Team
 from kefu.chat import rules, services
-from kefu.chat.models import Conversation
-from kefu.core.errors import Conflict, DomainError
+from kefu.chat.models import ChatMessage, Conversation
+from kefu.core.errors import Conflict, DomainError, InvalidInput
+from kefu.tickets.access import visible_tickets
+from kefu.tickets.models import Ticket
 
 from . import groups
 from .broadcast import push_message
 
-FRAMES = ("chat.accept", "chat.send", "chat.end")
+FRAMES = (
+    "chat.accept",
+    "chat.send",
+    "chat.note",
+    "chat.typing",
+    "chat.read",
+    "chat.transfer",
+    "chat.convert",
+    "chat.link",
+    "chat.end",
+    "chat.join",
+    "chat.take",
+    "chat.sync",
+)
+SUPERVISOR_FRAMES = (
+    "chat.sync",
+    "chat.note",
+    "chat.transfer",
+    "chat.convert",
+    "chat.link",
+    "chat.end",
+    "chat.join",
+    "chat.take",
+    "chat.sync",
+)
+HISTORY = 5  # previous tickets shown in the visitor's profile
+REQUEUE = {"type": "kefu.requeue"}  # waiting visitors recompute their place
+
+
+def _message_frame(message: ChatMessage) -> dict:
+    from kefu.connectors.webchat.files import frame
+
+    return frame(message)
 
 
 @database_sync_to_async
 def _conversation(conversation_id) -> Conversation | None:
     if isinstance(conversation_id, bool) or not isinstance(conversation_id, int) or conversation_id <= 0:
         return None
-    return Conversation.objects.select_related("customer", "agent").filter(pk=conversation_id).first()
+    return (
+        Conversation.objects.select_related("customer", "agent", "site", "ticket", "topic")
+        .filter(pk=conversation_id)
+        .first()
+    )
+
+
+@database_sync_to_async
+def _may_supervise(user) -> bool:
+    return services.is_supervisor(user)
+
+
+def window_frame(conversation: Conversation, user, *, joined: bool = False) -> dict:
+    """Everything a console window shows: the messages (with notes), the visitor's profile and history."""
+    messages = [_message_frame(m) for m in conversation.messages.select_related("author")]
+    customer = conversation.customer
+    history = visible_tickets(user, Ticket.objects.filter(customer=customer)).exclude(
+        pk=conversation.ticket_id
+    )
+    tickets = [
+        {"id": t.pk, "subject": t.subject, "status": str(t.get_status_display())}
+        for t in history.order_by("-pk")[:HISTORY]
+    ]
+    previous_chats = customer.chats.exclude(pk=conversation.pk).count()
+    profile = {
+        "name": customer.name,
+        "vip": customer.is_vip,
+        "email": conversation.prechat.get("email", ""),
+        "phone": conversation.prechat.get("phone", ""),
+        "topic": str(conversation.topic) if conversation.topic_id else "",
+        "page": conversation.page_url,
+        "ticket": conversation.ticket_id,
+        "linked_ticket": conversation.linked_ticket_id,
+        "follow_up": conversation.follow_up,
+        "tickets": tickets,
+        "previous_chats": previous_chats,
+    }
+    return {
+        "conversation": conversation.pk,
+        "customer": customer.name,
+        "profile": profile,
+        "messages": messages,
+        "joined": joined,
+        "agent": conversation.agent.name if conversation.agent_id else "",
+    }
 
 
 @database_sync_to_async
 def _accept(conversation: Conversation, user) -> dict:
     conversation = services.accept(conversation=conversation, actor=user)
-    messages = [m.as_json() for m in conversation.messages.select_related("author")]
-    return {"conversation": conversation.pk, "customer": conversation.customer.name, "messages": messages}
+    return window_frame(conversation, user)
 
 
 @database_sync_to_async
-def _send(conversation: Conversation, user, text: str, client_id: str) -> tuple[dict, bool]:
-    posted = services.post_agent_message(
-        conversation=conversation, actor=user, text=text, client_id=client_id
-    )
-    return posted.message.as_json(), posted.duplicate
+def _window(conversation: Conversation, user, joined: bool) -> dict:
+    conversation.refresh_from_db()
+    return window_frame(conversation, user, joined=joined)
+
+
+@database_sync_to_async
+def _send(conversation: Conversation, user, text: str, client_id: str, note: bool) -> tuple[dict, bool]:
+    post = services.post_note if note else services.post_agent_message
+    posted = post(conversation=conversation, actor=user, text=text, client_id=client_id)
+    return _message_frame(posted.message), posted.duplicate
 
 
 @database_sync_to_async
 def _end(conversation: Conversation, user) -> None:
     services.end(conversation=conversation, actor=user)
+
+
+@database_sync_to_async
+def _read(conversation: Conversation, up_to: int) -> bool:
+    return services.mark_read(conversation=conversation, by_visitor=False, up_to=up_to)
+
+
+@database_sync_to_async
+def _transfer(
+    conversation: Conversation, user, content: dict
+) -> tuple[Conversation, dict | None, list[dict]]:
+    """Transfer; returns the chat, the window frame for the new agent (None: to a queue), new visible lines."""
+    last = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+    agent_id, team_id = content.get("agent"), content.get("team")
+    to_agent = to_team = None
+    if _positive(agent_id):
+        to_agent = get_user_model().objects.filter(pk=agent_id, is_staff=True, is_active=True).first()
+        if to_agent is None:
+            raise InvalidInput(_("Choose an agent or a team."))
+    elif _positive(team_id):
+        to_team = Team.objects.filter(pk=team_id).first()
+        if to_team is None:
+            raise InvalidInput(_("Choose an agent or a team."))
+    else:
+        raise InvalidInput(_("Choose an agent or a team."))
+    note = content.get("note") if isinstance(content.get("note"), str) else ""
+    conversation = services.transfer(
+        conversation=conversation, actor=user, to_agent=to_agent, to_team=to_team, note=note
+    )
+    window = window_frame(conversation, to_agent) if to_agent is not None else None
+    new = [_message_frame(m) for m in conversation.messages.for_visitor().filter(pk__gt=last)]
+    return conversation, window, new
+
+
+@database_sync_to_async
+def _take(conversation: Conversation, user) -> tuple[dict, int | None]:
+    conversation, previous = services.take_over(conversation=conversation, actor=user)
+    return window_frame(conversation, user), previous
+
+
+@database_sync_to_async
+def _convert(conversation: Conversation, user, subject: object) -> int:
+    services.convert_to_ticket(
+        conversation=conversation, actor=user, subject=subject if isinstance(subject, str) else ""
+    )
+    return conversation.ticket_id
+
+
+@database_sync_to_async
+def _link(conversation: Conversation, user, ticket_id: object) -> int:
+    ticket = visible_tickets(user).filter(pk=ticket_id).first() if _positive(ticket_id) else None
+    if ticket is None:
+        raise InvalidInput(_("That ticket does not exist or you may not see it."))
+    services.link_ticket(conversation=conversation, actor=user, ticket=ticket)
+    return ticket.pk
 
 
 @database_sync_to_async
@@ -60,60 +212,175 @@ def _offer() -> tuple[int, dict] | None:
     return offer.agent.pk, offer_frame(offer.conversation)
 
 
+def _positive(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 async def handle(consumer, content: dict) -> None:
     """One chat frame from an agent socket (`consumer` is an AgentConsumer with a staff user)."""
     kind = content["type"]
     conversation = await _conversation(content.get("conversation"))
-    if conversation is None or (kind != "chat.accept" and conversation.agent_id != consumer.user.pk):
+    if conversation is None or not await _allowed(consumer.user, kind, conversation):
         await _error(consumer, "not_found", content.get("conversation"))
         return
-    layer = consumer.channel_layer
     try:
-        if kind == "chat.accept":
-            frame = await _accept(conversation, consumer.user)
-            await consumer.send_json({"type": "chat.accepted", **frame})
-            await layer.group_send(
-                groups.chat(conversation.pk), push_message("agent", {"name": consumer.user.name})
-            )
-            await layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
-        elif kind == "chat.send":
-            client_id = rules.clean_client_id(content.get("client_id"))
-            text = rules.clean_text(content.get("text"))
-            if client_id is None or text is None:
-                await _error(consumer, "invalid", conversation.pk)
-                return
-            frame, duplicate = await _send(conversation, consumer.user, text, client_id)
-            await consumer.send_json(
-                {
-                    "type": "chat.ack",
-                    "conversation": conversation.pk,
-                    "client_id": client_id,
-                    "id": frame["id"],
-                }
-            )
-            if not duplicate:
-                await layer.group_send(groups.chat(conversation.pk), push_message("message", frame))
-                mine = push_message("chat.message", frame)
-                mine["skip"] = consumer.channel_name
-                await layer.group_send(groups.user(consumer.user.pk), mine)
-        else:
-            await _end(conversation, consumer.user)
-            await layer.group_send(groups.chat(conversation.pk), push_message("ended", {}))
-            await layer.group_send(
-                groups.user(consumer.user.pk), push_message("chat.ended", {"conversation": conversation.pk})
-            )
-            offer = await _offer()  # room for another chat
-            if offer is not None:
-                agent_id, offered = offer
-                await layer.group_send(groups.user(agent_id), push_message("chat.offer", offered))
-    except Conflict:
-        await _error(consumer, "taken", conversation.pk)
-    except DomainError:
+        await HANDLERS[kind](consumer, conversation, content)
+    except Conflict as error:
+        await _error(consumer, "taken", conversation.pk, str(error.message))
+    except DomainError as error:
+        await _error(consumer, "invalid", conversation.pk, str(error.message))
+
+
+async def _allowed(user, kind: str, conversation: Conversation) -> bool:
+    if kind == "chat.accept" or conversation.agent_id == user.pk:
+        return True
+    return kind in SUPERVISOR_FRAMES and await _may_supervise(user)
+
+
+async def _on_accept(consumer, conversation: Conversation, content: dict) -> None:
+    layer = consumer.channel_layer
+    frame = await _accept(conversation, consumer.user)
+    await consumer.send_json({"type": "chat.accepted", **frame})
+    await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": consumer.user.name}))
+    await _queue_moved(layer)
+
+
+async def _on_send(consumer, conversation: Conversation, content: dict) -> None:
+    layer = consumer.channel_layer
+    note = content["type"] == "chat.note"
+    client_id = rules.clean_client_id(content.get("client_id"))
+    text = rules.clean_text(content.get("text"))
+    if client_id is None or text is None:
         await _error(consumer, "invalid", conversation.pk)
+        return
+    frame, duplicate = await _send(conversation, consumer.user, text, client_id, note)
+    ack = {"type": "chat.ack", "conversation": conversation.pk, "client_id": client_id, "id": frame["id"]}
+    await consumer.send_json(ack)
+    if duplicate:
+        return
+    if not note:
+        await layer.group_send(groups.chat(conversation.pk), push_message("message", frame))
+    staff = push_message("chat.message", frame)
+    staff["skip"] = consumer.channel_name
+    await layer.group_send(groups.chat_staff(conversation.pk), staff)
+    if conversation.agent_id:
+        await layer.group_send(groups.user(conversation.agent_id), staff)
+    if conversation.agent_id != consumer.user.pk:
+        await layer.group_send(groups.user(consumer.user.pk), staff)
 
 
-async def _error(consumer, code: str, conversation_id) -> None:
-    frame = {"type": "chat.error", "error": code, "message": str(ERRORS[code])}
+async def _on_typing(consumer, conversation: Conversation, content: dict) -> None:
+    frame = {"on": content.get("on") is True}
+    await consumer.channel_layer.group_send(groups.chat(conversation.pk), push_message("typing", frame))
+
+
+async def _on_read(consumer, conversation: Conversation, content: dict) -> None:
+    up_to = content.get("id")
+    if _positive(up_to) and await _read(conversation, up_to):
+        await consumer.channel_layer.group_send(
+            groups.chat(conversation.pk), push_message("read", {"id": up_to})
+        )
+
+
+async def _on_transfer(consumer, conversation: Conversation, content: dict) -> None:
+    layer = consumer.channel_layer
+    previous = conversation.agent_id
+    conversation, window, new = await _transfer(conversation, consumer.user, content)
+    for frame in new:
+        await layer.group_send(groups.chat(conversation.pk), push_message("message", frame))
+    gone = push_message("chat.gone", {"conversation": conversation.pk})
+    if previous:
+        await layer.group_send(groups.user(previous), gone)
+    if window is not None:
+        await layer.group_send(groups.user(conversation.agent_id), push_message("chat.accepted", window))
+        await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": window["agent"]}))
+    else:
+        await _offer_and_hint(layer)
+        await _queue_moved(layer)
+    await consumer.send_json({"type": "chat.done", "conversation": conversation.pk, "what": "transfer"})
+
+
+async def _on_take(consumer, conversation: Conversation, content: dict) -> None:
+    layer = consumer.channel_layer
+    frame, previous = await _take(conversation, consumer.user)
+    await consumer.send_json({"type": "chat.accepted", **frame})
+    if previous:
+        await layer.group_send(
+            groups.user(previous), push_message("chat.gone", {"conversation": conversation.pk})
+        )
+    await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": consumer.user.name}))
+    await _queue_moved(layer)
+
+
+async def _on_join(consumer, conversation: Conversation, content: dict) -> None:
+    await consumer.channel_layer.group_add(groups.chat_staff(conversation.pk), consumer.channel_name)
+    consumer.joined.append(groups.chat_staff(conversation.pk))
+    frame = await _window(conversation, consumer.user, True)
+    await consumer.send_json({"type": "chat.accepted", **frame})
+
+
+async def _on_sync(consumer, conversation: Conversation, content: dict) -> None:
+    frame = await _window(conversation, consumer.user, conversation.agent_id != consumer.user.pk)
+    await consumer.send_json({"type": "chat.accepted", **frame})
+
+
+async def _on_convert(consumer, conversation: Conversation, content: dict) -> None:
+    ticket_id = await _convert(conversation, consumer.user, content.get("subject"))
+    await consumer.send_json(
+        {"type": "chat.done", "conversation": conversation.pk, "what": "convert", "ticket": ticket_id}
+    )
+
+
+async def _on_link(consumer, conversation: Conversation, content: dict) -> None:
+    ticket_id = await _link(conversation, consumer.user, content.get("ticket"))
+    await consumer.send_json(
+        {"type": "chat.done", "conversation": conversation.pk, "what": "link", "ticket": ticket_id}
+    )
+
+
+async def _on_end(consumer, conversation: Conversation, content: dict) -> None:
+    layer = consumer.channel_layer
+    await _end(conversation, consumer.user)
+    await layer.group_send(groups.chat(conversation.pk), push_message("ended", {}))
+    ended = push_message("chat.ended", {"conversation": conversation.pk})
+    await layer.group_send(groups.user(consumer.user.pk), ended)
+    if conversation.agent_id and conversation.agent_id != consumer.user.pk:
+        await layer.group_send(groups.user(conversation.agent_id), ended)
+    await layer.group_send(groups.chat_staff(conversation.pk), ended)
+    await _offer_and_hint(layer)  # room for another chat
+    await _queue_moved(layer)
+
+
+async def _offer_and_hint(layer) -> None:
+    offer = await _offer()
+    if offer is not None:
+        agent_id, offered = offer
+        await layer.group_send(groups.user(agent_id), push_message("chat.offer", offered))
+
+
+async def _queue_moved(layer) -> None:
+    await layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+    await layer.group_send(groups.CHAT_WAITING, REQUEUE)
+
+
+HANDLERS = {
+    "chat.accept": _on_accept,
+    "chat.send": _on_send,
+    "chat.note": _on_send,
+    "chat.typing": _on_typing,
+    "chat.read": _on_read,
+    "chat.transfer": _on_transfer,
+    "chat.convert": _on_convert,
+    "chat.link": _on_link,
+    "chat.end": _on_end,
+    "chat.join": _on_join,
+    "chat.take": _on_take,
+    "chat.sync": _on_sync,
+}
+
+
+async def _error(consumer, code: str, conversation_id, text: str = "") -> None:
+    frame = {"type": "chat.error", "error": code, "message": text or str(ERRORS[code])}
     if isinstance(conversation_id, int):
         frame["conversation"] = conversation_id
     await consumer.send_json(frame)

@@ -10,6 +10,7 @@ Frames to the browser:
   {"type": "presence", "ticket": 12, "viewers": [{"id": 7, "name": "王芳", "replying": false}, ...]}
   {"type": "ticket.changed", "ticket": 12, "what": "message"|"updated"|"assigned"|"created", "actor": 9, ...}
   {"type": "queue.changed"}                            some ticket list may have changed
+  {"type": "notifications.changed"}                    this user's notifications changed (recount the bell)
   {"type": "unwatched", "ticket": 12}                  access to the ticket was lost
   {"type": "pong"}
   {"type": "error", "error": "not_found"|"invalid"|"not_watching"|"too_many", "message": "..."}

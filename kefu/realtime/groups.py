@@ -20,3 +20,12 @@ def user(user_id: int) -> str:
 def chat(conversation_id: int) -> str:
     """The visitor sockets of one live chat (the agent is reached through their `user` group)."""
     return f"chat.{int(conversation_id)}"
+
+
+def chat_staff(conversation_id: int) -> str:
+    """Supervisors who joined one live chat (its agent is reached through their `user` group)."""
+    return f"chat-staff.{int(conversation_id)}"
+
+
+# Every visitor socket whose chat waits in the queue: their place in it may have changed.
+CHAT_WAITING = "chat-waiting"

@@ -6,6 +6,7 @@ so the page can refresh its timeline (and ignore its own changes); every staff s
 see that ticket.
 """
 
+from kefu.notifications.events import NotificationCreated, NotificationsRead
 from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
 
 from . import groups
@@ -48,3 +49,8 @@ def _changed(ticket_id: int, *, what: str, actor: int | None, recheck_access: bo
     payload = {"ticket": ticket_id, "what": what, "actor": actor, **extra}
     broadcast(groups.ticket(ticket_id), "ticket.changed", payload, recheck_access=recheck_access)
     broadcast(groups.QUEUE, "queue.changed", {})
+
+
+def notifications_changed(event: NotificationCreated | NotificationsRead) -> None:
+    """The user's bell must recount: a hint to all their tabs (the count itself comes from the page)."""
+    broadcast(groups.user(event.recipient_id), "notifications.changed", {})

@@ -1,6 +1,6 @@
 import factory
 
-from kefu.chat.models import ChatSite
+from kefu.chat.models import ChatSite, ChatTopic
 
 
 class ChatSiteFactory(factory.django.DjangoModelFactory):
@@ -10,3 +10,11 @@ class ChatSiteFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Shop {n}")
     key = factory.Sequence(lambda n: f"site{n}key")
     allowed_origins = factory.LazyFunction(lambda: ["https://shop.example.com"])
+
+
+class ChatTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChatTopic
+
+    site = factory.SubFactory(ChatSiteFactory)
+    name = factory.Sequence(lambda n: f"话题{n}")

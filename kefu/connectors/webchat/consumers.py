@@ -1,20 +1,34 @@
 """The visitor's websocket (`/ws/chat/<site_key>/`), opened by the embedded widget on a customer's web site.
 
 Frames from the widget (JSON objects):
-  {"type": "hello", "token": "...", "last_seen": 41, "lang": "en",
+  {"type": "hello", "token": "...", "last_seen": 41, "lang": "en", "page": "https://shop/…",
    "pending": [{"client_id": "c7", "text": "..."}]}     first frame: who I am, what I saw, what is unacknowledged
-  {"type": "message", "client_id": "c8", "text": "..."}  a visitor message (client id de-duplicates re-sends)
+  {"type": "message", "client_id": "c8", "text": "...",
+   "prechat": {"name": "...", "email": "...", "phone": "...", "topic": 3}}   a visitor message; the first one
+                                                         of a chat carries the pre-chat answers
+  {"type": "typing", "on": true}                         the visitor is (no longer) writing
+  {"type": "read", "id": 44}                             the visitor has seen messages up to id 44
+  {"type": "leave_message", "client_id": "l1", "name": "...", "email": "...", "phone": "...", "text": "..."}
+  {"type": "transcript", "email": "a@example.com"}       e-mail me this chat's transcript
   {"type": "end"}                                        the visitor closes the chat
   {"type": "ping"}
 Frames to the widget:
-  {"type": "welcome", "token": "...", "conversation": 5|null, "agent": "王芳"}
-  {"type": "message", "id": 42, "author": "visitor"|"agent"|"bot"|"system", "name": "...", "text": "...", ...}
+  {"type": "welcome", "token": "...", "conversation": 5|null, "agent": "王芳", "phase": "bot"|"human"|"",
+   "form": {"fields": [...], "required": [...], "topics": [{"id": 3, "name": "..."}], "offline": ""|"closed"|"busy"},
+   "read": 43}                                           the agent has read up to 43
+  {"type": "message", "id": 42, "author": "visitor"|"agent"|"bot"|"system", "name": "...", "text": "...",
+   "file": {"name", "type", "size", "image", "url"}?}
   {"type": "ack", "client_id": "c8", "id": 43}         stored (or stored before: a re-send is acked, not stored)
-  {"type": "queue", "position": 3}                       you are number N in the queue
+  {"type": "queue", "position": 3, "minutes": 6}         you are number N in the queue, about M minutes
   {"type": "agent", "name": "王芳"}                      an agent took the chat
+  {"type": "typing", "on": true}                         the agent is writing
+  {"type": "read", "id": 43}                             the agent has read up to 43
+  {"type": "offline", "reason": "closed"|"busy"}         no one can chat: offer to leave a message
+  {"type": "left", "client_id": "l1", "ticket": 77}      the left message is stored
+  {"type": "transcript_sent"}
   {"type": "ended"}
   {"type": "pong"}
-  {"type": "error", "error": "invalid"|"too_large"|"rate_limited"|"not_started"|"ended", "message": "..."}
+  {"type": "error", "error": "invalid"|"too_large"|"rate_limited"|"not_started"|"ended"|"form", "message": "..."}
 
 The socket opens only from an origin the site allows (others are refused at the handshake). The visitor is
 the signed token's visitor id; a visitor reaches only the open conversation of that id on that site.
@@ -25,6 +39,7 @@ import time
 import uuid
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core import signing
@@ -32,18 +47,20 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.chat import rules, services
-from kefu.chat.models import ChatSite, Conversation
-from kefu.core.errors import DomainError
+from kefu.chat.models import ChatMessage, ChatSite, Conversation, ConversationStatus
+from kefu.core.errors import DomainError, InvalidInput
 from kefu.realtime import groups
 from kefu.realtime.broadcast import push_message
+
+from . import throttle
+from .files import frame as message_frame
 
 TOKEN_SALT = "kefu.chat.visitor"
 TOKEN_MAX_AGE = 60 * 60 * 24 * 30
 MAX_FRAME = 8_000  # characters in one frame
-RATE_WINDOW = 10.0  # seconds
-RATE_MAX = 20  # messages per window and socket
 MAX_PENDING = 50
 REPLAY_LIMIT = 500
+SIGNAL_INTERVAL = 0.25  # seconds between typing/read frames that are acted on
 
 
 def make_token(site: ChatSite, visitor_id: str) -> str:
@@ -70,49 +87,106 @@ def _header(scope: dict, name: bytes) -> str:
     return ""
 
 
+def _int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _str(value: object, limit: int = 200) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
 @database_sync_to_async
 def _site(key: str) -> ChatSite | None:
-    return ChatSite.objects.filter(key=key, is_active=True).select_related("team").first()
+    return ChatSite.objects.filter(key=key, is_active=True).select_related("team", "calendar").first()
 
 
 @database_sync_to_async
 def _open_conversation(site: ChatSite, visitor_id: str) -> Conversation | None:
     conversation = services.open_conversation(site=site, visitor_id=visitor_id)
     if conversation is not None:
-        conversation = Conversation.objects.select_related("agent").get(pk=conversation.pk)
+        conversation = Conversation.objects.select_related("agent", "site").get(pk=conversation.pk)
     return conversation
 
 
 @database_sync_to_async
+def _config(site: ChatSite, language: str) -> dict:
+    return services.widget_config(site=site, language=language)
+
+
+@database_sync_to_async
 def _missed(conversation: Conversation, last_seen: int) -> list[dict]:
-    messages = conversation.messages.filter(pk__gt=last_seen).select_related("author")[:REPLAY_LIMIT]
-    return [m.as_json() for m in messages]
+    messages = (
+        conversation.messages.for_visitor().filter(pk__gt=last_seen).select_related("author")[:REPLAY_LIMIT]
+    )
+    return [message_frame(m) for m in messages]
 
 
 @database_sync_to_async
-def _position(conversation: Conversation) -> int:
+def _estimate(conversation: Conversation) -> tuple[int, int]:
     conversation.refresh_from_db()
-    return services.queue_position(conversation=conversation)
+    return services.queue_estimate(conversation=conversation)
 
 
 @database_sync_to_async
-def _start(site: ChatSite, visitor_id: str, text: str, client_id: str, language: str):
+def _start(site: ChatSite, visitor_id: str, text: str, client_id: str, language: str, prechat, page: str):
     conversation = services.start_conversation(
-        site=site, visitor_id=visitor_id, text=text, client_id=client_id, language=language
+        site=site,
+        visitor_id=visitor_id,
+        text=text,
+        client_id=client_id,
+        language=language,
+        prechat=prechat if isinstance(prechat, dict) else {},
+        page_url=page,
     )
     message = conversation.messages.get()
-    return conversation, message.as_json()
+    return Conversation.objects.select_related("site").get(pk=conversation.pk), message
 
 
 @database_sync_to_async
-def _post(conversation: Conversation, text: str, client_id: str) -> tuple[dict, bool]:
+def _post(conversation: Conversation, text: str, client_id: str) -> tuple[ChatMessage, bool]:
+    """Store the message and re-read who the chat is with (one hop to the database thread for both)."""
     posted = services.post_visitor_message(conversation=conversation, text=text, client_id=client_id)
-    return posted.message.as_json(), posted.duplicate
+    if not posted.duplicate:
+        conversation.refresh_from_db(fields=["agent", "status", "phase"])
+    return posted.message, posted.duplicate
+
+
+@database_sync_to_async
+def _bot(conversation: Conversation, message: ChatMessage) -> tuple[list[dict], bool, str]:
+    turn = services.bot_turn(conversation=conversation, message=message)
+    return [message_frame(m) for m in turn.replies], turn.handed_over, turn.unavailable
 
 
 @database_sync_to_async
 def _end(conversation: Conversation) -> Conversation:
     return services.end(conversation=conversation)
+
+
+@database_sync_to_async
+def _read(conversation: Conversation, up_to: int) -> bool:
+    return services.mark_read(conversation=conversation, by_visitor=True, up_to=up_to)
+
+
+@database_sync_to_async
+def _leave(site: ChatSite, visitor_id: str, content: dict, language: str) -> int:
+    ticket = services.leave_message(
+        site=site,
+        visitor_id=visitor_id,
+        text=content.get("text") if isinstance(content.get("text"), str) else "",
+        name=_str(content.get("name")),
+        email=_str(content.get("email")),
+        phone=_str(content.get("phone")),
+        client_id=rules.clean_client_id(content.get("client_id")) or "",
+        language=language,
+    )
+    return ticket.pk
+
+
+@database_sync_to_async
+def _transcript(conversation: Conversation, address: str) -> None:
+    services.email_transcript(conversation=conversation, address=address)
 
 
 @database_sync_to_async
@@ -130,6 +204,9 @@ def offer_frame(conversation: Conversation) -> dict:
         "customer": conversation.customer.name,
         "text": first.text if first else "",
         "queued_at": conversation.queued_at.isoformat() if conversation.queued_at else "",
+        "team": str(conversation.team) if conversation.team_id else "",
+        "topic": str(conversation.topic) if conversation.topic_id else "",
+        "vip": conversation.priority > 0,
     }
 
 
@@ -146,13 +223,17 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         self.site = site
         self.language = "zh-hans"
-        self.sent: list[float] = []
+        self.page = ""
         self.greeted = False
+        self.waiting = False  # in the CHAT_WAITING group
+        self.last_signal: dict[str, float] = {}
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if self.conversation is not None:
             await self.channel_layer.group_discard(groups.chat(self.conversation.pk), self.channel_name)
+        if self.waiting:
+            await self.channel_layer.group_discard(groups.CHAT_WAITING, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
         if self.site is None:
@@ -167,7 +248,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict):
             await self._error("invalid")
             return
-        await self.receive_json(content)
+        with translation.override(self.language):  # also in the sync threads: services' messages
+            await self.receive_json(content)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         kind = content.get("type")
@@ -178,9 +260,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         elif not self.greeted:
             await self._error("invalid")
         elif kind == "message":
-            await self._message(content.get("client_id"), content.get("text"))
-        elif kind == "end":
-            await self._visitor_end()
+            await self._message(content.get("client_id"), content.get("text"), content.get("prechat"))
+        elif kind in HANDLERS:
+            await getattr(self, HANDLERS[kind])(content)
         else:
             await self._error("invalid")
 
@@ -188,82 +270,175 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         self.greeted = True
         if content.get("lang") in ("en", "zh-hans", "zh-Hans"):
             self.language = str(content["lang"]).lower()
+        self.page = _str(content.get("page"), 500)
         visitor_id = read_token(self.site, content.get("token"))
         if visitor_id is None:
             visitor_id = uuid.uuid4().hex
         self.visitor_id = visitor_id
         self.conversation = await _open_conversation(self.site, visitor_id)
-        agent = self.conversation.agent.name if self.conversation and self.conversation.agent else ""
+        conversation = self.conversation
         await self.send_json(
             {
                 "type": "welcome",
                 "token": make_token(self.site, visitor_id),
-                "conversation": self.conversation.pk if self.conversation else None,
-                "agent": agent,
+                "conversation": conversation.pk if conversation else None,
+                "agent": conversation.agent.name if conversation and conversation.agent else "",
+                "phase": str(conversation.phase) if conversation else "",
+                "form": await _config(self.site, self.language),
+                "read": conversation.agent_read if conversation else 0,
             }
         )
-        if self.conversation is not None:
-            await self.channel_layer.group_add(groups.chat(self.conversation.pk), self.channel_name)
-            last_seen = content.get("last_seen")
-            if isinstance(last_seen, bool) or not isinstance(last_seen, int) or last_seen < 0:
-                last_seen = 0
-            for frame in await _missed(self.conversation, last_seen):
+        if conversation is not None:
+            await self.channel_layer.group_add(groups.chat(conversation.pk), self.channel_name)
+            last_seen = _int(content.get("last_seen")) or 0
+            for frame in await _missed(conversation, last_seen):
                 await self.send_json({**frame, "type": "message"})
             await self._send_position()
         pending = content.get("pending")
         if isinstance(pending, list):
             for item in pending[:MAX_PENDING]:
                 if isinstance(item, dict):
-                    await self._message(item.get("client_id"), item.get("text"))
+                    await self._message(item.get("client_id"), item.get("text"), item.get("prechat"))
 
-    async def _message(self, client_id: object, text: object) -> None:
+    async def _message(self, client_id: object, text: object, prechat: object = None) -> None:
         clean_id = rules.clean_client_id(client_id)
         clean_text = rules.clean_text(text)
         if clean_id is None or clean_text is None:
             await self._error("invalid", client_id)
             return
-        if not self._within_rate():
+        if not await self._within_rate():
             await self._error("rate_limited", client_id)
             return
         try:
             if self.conversation is None:
-                self.conversation, frame = await _start(
-                    self.site, self.visitor_id, clean_text, clean_id, self.language
-                )
-                await self.channel_layer.group_add(groups.chat(self.conversation.pk), self.channel_name)
-                await self.send_json({"type": "ack", "client_id": clean_id, "id": frame["id"]})
-                await self._send_position()
-                await self._offer()
-                await self.channel_layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+                await self._start(clean_id, clean_text, prechat)
                 return
-            frame, duplicate = await _post(self.conversation, clean_text, clean_id)
+            message, duplicate = await _post(self.conversation, clean_text, clean_id)
+        except services.ChatUnavailable as error:
+            await self.send_json({"type": "offline", "reason": error.reason, "client_id": clean_id})
+            return
+        except InvalidInput as error:
+            await self._error("form", client_id, str(error.message))
+            return
         except DomainError:
             await self._error("ended", client_id)
             return
+        frame = message_frame(message)
         await self.send_json({"type": "ack", "client_id": clean_id, "id": frame["id"]})
         if not duplicate:
             await self._push(frame)
+            await self._bot_turn(message)
 
-    async def _visitor_end(self) -> None:
+    async def _start(self, client_id: str, text: str, prechat: object) -> None:
+        self.conversation, message = await _start(
+            self.site, self.visitor_id, text, client_id, self.language, prechat, self.page
+        )
+        await self.channel_layer.group_add(groups.chat(self.conversation.pk), self.channel_name)
+        await self.send_json({"type": "ack", "client_id": client_id, "id": message.pk})
+        if self.conversation.status == ConversationStatus.BOT:
+            await self._bot_turn(message)
+        else:
+            await self._queued()
+
+    async def _queued(self) -> None:
+        """The chat now waits for a person: tell the visitor their place, and offer it to an agent."""
+        await self._send_position()
+        await self._offer()
+        await self.channel_layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+
+    async def _bot_turn(self, message: ChatMessage) -> None:
+        if self.conversation.status != ConversationStatus.BOT:
+            return
+        replies, handed_over, unavailable = await _bot(self.conversation, message)
+        for frame in replies:  # to this socket first, in order; then to the visitor's other tabs
+            await self.send_json({**frame, "type": "message"})
+            others = push_message("message", frame)
+            others["skip"] = self.channel_name
+            await self.channel_layer.group_send(groups.chat(self.conversation.pk), others)
+        if handed_over:
+            await self._queued()
+        elif unavailable:
+            await self.send_json({"type": "offline", "reason": unavailable})
+
+    async def _end(self, content: dict) -> None:
         if self.conversation is None:
             await self._error("not_started")
             return
         conversation = await _end(self.conversation)
         await self.channel_layer.group_send(groups.chat(conversation.pk), push_message("ended", {}))
+        ended = push_message("chat.ended", {"conversation": conversation.pk})
         if conversation.agent_id:
+            await self.channel_layer.group_send(groups.user(conversation.agent_id), ended)
+        await self.channel_layer.group_send(groups.chat_staff(conversation.pk), ended)
+        await self.channel_layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+
+    def _signal_allowed(self, kind: str) -> bool:
+        """Signals like typing: at most a few per second per socket (each costs a query and a push)."""
+        now = time.monotonic()
+        if now - self.last_signal.get(kind, 0.0) < SIGNAL_INTERVAL:
+            return False
+        self.last_signal[kind] = now
+        return True
+
+    async def _typing(self, content: dict) -> None:
+        on = content.get("on") is True
+        if self.conversation is None or (on and not self._signal_allowed("typing")):
+            return  # "stopped typing" always passes, so the agent never sees a stale indicator
+        await conversation_refresh(self.conversation)
+        if self.conversation.agent_id:
+            frame = {"conversation": self.conversation.pk, "on": on}
             await self.channel_layer.group_send(
-                groups.user(conversation.agent_id),
-                push_message("chat.ended", {"conversation": conversation.pk}),
+                groups.user(self.conversation.agent_id), push_message("chat.typing", frame)
             )
 
+    async def _read(self, content: dict) -> None:
+        up_to = _int(content.get("id"))
+        if self.conversation is None or up_to is None:
+            return
+        if await _read(self.conversation, up_to):
+            await conversation_refresh(self.conversation)
+            if self.conversation.agent_id:
+                frame = {"conversation": self.conversation.pk, "id": up_to}
+                await self.channel_layer.group_send(
+                    groups.user(self.conversation.agent_id), push_message("chat.read", frame)
+                )
+
+    async def _leave_message(self, content: dict) -> None:
+        if not await self._within_rate():
+            await self._error("rate_limited", content.get("client_id"))
+            return
+        try:
+            ticket_id = await _leave(self.site, self.visitor_id, content, self.language)
+        except InvalidInput as error:
+            await self._error("form", content.get("client_id"), str(error.message))
+            return
+        await self.send_json(
+            {"type": "left", "client_id": _str(content.get("client_id"), 64), "ticket": ticket_id}
+        )
+
+    async def _transcript(self, content: dict) -> None:
+        if self.conversation is None:
+            await self._error("not_started")
+            return
+        if not await self._within_rate():
+            await self._error("rate_limited")
+            return
+        try:
+            await _transcript(self.conversation, _str(content.get("email"), 254))
+        except InvalidInput as error:
+            await self._error("form", None, str(error.message))
+            return
+        await self.send_json({"type": "transcript_sent"})
+
     async def _push(self, frame: dict) -> None:
-        """A new visitor message: to the agent's tabs and to the visitor's other tabs (not this one)."""
+        """A new visitor message: to the agent's tabs, joined supervisors and the visitor's other tabs.
+
+        `self.conversation` was re-read when the message was stored: its agent is current."""
         conversation = self.conversation
-        await conversation_refresh(conversation)
+        staff = push_message("chat.message", frame)
         if conversation.agent_id:
-            await self.channel_layer.group_send(
-                groups.user(conversation.agent_id), push_message("chat.message", frame)
-            )
+            await self.channel_layer.group_send(groups.user(conversation.agent_id), staff)
+        await self.channel_layer.group_send(groups.chat_staff(conversation.pk), staff)
         message = push_message("message", frame)
         message["skip"] = self.channel_name
         await self.channel_layer.group_send(groups.chat(conversation.pk), message)
@@ -275,17 +450,18 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(groups.user(agent_id), push_message("chat.offer", frame))
 
     async def _send_position(self) -> None:
-        position = await _position(self.conversation)
+        position, minutes = await _estimate(self.conversation)
         if position:
-            await self.send_json({"type": "queue", "position": position})
+            await self.send_json({"type": "queue", "position": position, "minutes": minutes})
+            if not self.waiting:
+                await self.channel_layer.group_add(groups.CHAT_WAITING, self.channel_name)
+                self.waiting = True
+        elif self.waiting:
+            await self.channel_layer.group_discard(groups.CHAT_WAITING, self.channel_name)
+            self.waiting = False
 
-    def _within_rate(self) -> bool:
-        now = time.monotonic()
-        self.sent = [t for t in self.sent if now - t < RATE_WINDOW]
-        if len(self.sent) >= RATE_MAX:
-            return False
-        self.sent.append(now)
-        return True
+    async def _within_rate(self) -> bool:
+        return await sync_to_async(throttle.allow, thread_sensitive=False)(self.site.key, self.visitor_id)
 
     # --- frames from the channel layer -------------------------------------------------------------
 
@@ -294,9 +470,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(message["frame"])
 
-    async def _error(self, code: str, client_id: Any = None) -> None:
+    async def kefu_requeue(self, message: dict) -> None:
+        """The queue moved (a chat was taken or left it): tell this waiting visitor their new place."""
+        if self.conversation is not None:
+            await self._send_position()
+
+    async def _error(self, code: str, client_id: Any = None, text: str = "") -> None:
         with translation.override(self.language):
-            frame = {"type": "error", "error": code, "message": str(ERROR_MESSAGES[code])}
+            frame = {"type": "error", "error": code, "message": text or str(ERROR_MESSAGES[code])}
         if isinstance(client_id, str):
             frame["client_id"] = client_id[:64]
         await self.send_json(frame)
@@ -306,9 +487,20 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
 
 
+HANDLERS = {
+    "end": "_end",
+    "typing": "_typing",
+    "read": "_read",
+    "leave_message": "_leave_message",
+    "transcript": "_transcript",
+}
+
+REQUEUE = {"type": "kefu.requeue"}  # sent to groups.CHAT_WAITING whenever the queue moves
+
+
 @database_sync_to_async
 def conversation_refresh(conversation: Conversation) -> None:
-    conversation.refresh_from_db(fields=["agent", "status"])
+    conversation.refresh_from_db(fields=["agent", "status", "phase"])
 
 
 ERROR_MESSAGES = {
@@ -317,4 +509,5 @@ ERROR_MESSAGES = {
     "rate_limited": _("You are sending messages too fast. Please wait a moment."),
     "not_started": _("There is no chat to end."),
     "ended": _("This chat has ended."),
+    "form": _("Please check the form."),
 }

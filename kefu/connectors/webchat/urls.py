@@ -7,4 +7,6 @@ urlpatterns = [
     path("widget.js", views.widget_js, name="widget_js"),
     path("widget.css", views.widget_css, name="widget_css"),
     path("demo/", views.demo, name="demo"),
+    path("upload/<str:site_key>/", views.upload, name="upload"),
+    path("files/<str:token>/", views.attachment, name="file"),
 ]

@@ -1,12 +1,23 @@
-"""The widget's files (served at a stable URL a site owner pastes once) and a demo page that embeds it."""
+"""The widget's files (served at a stable URL a site owner pastes once), the visitor's upload endpoint,
+chat attachments behind signed links, and a demo page that embeds the widget."""
 
 from pathlib import Path
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from kefu.chat.models import ChatSite
+from kefu.chat import rules, services
+from kefu.chat.models import ChatMessage, ChatSite
+from kefu.core.errors import DomainError
+from kefu.realtime import groups
+from kefu.realtime.broadcast import broadcast
+
+from . import throttle
+from .consumers import read_token
+from .files import frame, message_id_from
 
 WIDGET_DIR = Path(__file__).resolve().parents[2] / "static" / "kefu" / "chat"
 CACHE_SECONDS = 300
@@ -37,3 +48,71 @@ def demo(request: HttpRequest) -> HttpResponse:
     if site is None:
         raise Http404
     return render(request, "webchat/demo.html", {"site": site})
+
+
+def _cors(response: HttpResponse, origin: str) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = origin
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Vary"] = "Origin"
+    return response
+
+
+@csrf_exempt  # no cookies are involved: the visitor is the signed token in the form
+@require_http_methods(["POST", "OPTIONS"])
+def upload(request: HttpRequest, site_key: str) -> HttpResponse:
+    """A visitor's image or file: stored as a chat message and pushed like one; JSON `{"id", "file"}`."""
+    origin = request.headers.get("Origin", "")
+    site = ChatSite.objects.filter(key=site_key[:32], is_active=True).first()
+    if site is None or not site.allows_origin(origin):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), origin)
+    lang = request.POST.get("lang", "")
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        return _cors(_store_upload(request, site), origin)
+
+
+def _store_upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
+    visitor_id = read_token(site, request.POST.get("token"))
+    conversation = services.open_conversation(site=site, visitor_id=visitor_id) if visitor_id else None
+    upload = request.FILES.get("file")
+    client_id = rules.clean_client_id(request.POST.get("client_id"))
+    if conversation is None or upload is None or client_id is None:
+        return JsonResponse({"error": "not_started"}, status=400)
+    if not throttle.allow(site.key, visitor_id):
+        return JsonResponse({"error": "rate_limited"}, status=429)
+    try:
+        posted = services.post_visitor_file(conversation=conversation, upload=upload, client_id=client_id)
+    except DomainError as error:
+        return JsonResponse({"error": "invalid", "message": str(error.message)}, status=400)
+    data = frame(posted.message)
+    if not posted.duplicate:
+        conversation.refresh_from_db(fields=["agent"])
+        if conversation.agent_id:
+            broadcast(groups.user(conversation.agent_id), "chat.message", data)
+        broadcast(groups.chat_staff(conversation.pk), "chat.message", data)
+        broadcast(groups.chat(conversation.pk), "message", data)
+    return JsonResponse({"id": posted.message.pk, "client_id": client_id, "file": data["file"]})
+
+
+@require_GET
+def attachment(request: HttpRequest, token: str) -> FileResponse:
+    """A chat attachment behind its signed link: images inline, anything else as a download."""
+    message_id = message_id_from(token)
+    message = ChatMessage.objects.filter(pk=message_id).exclude(attachment="").first() if message_id else None
+    if message is None:
+        raise Http404
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=message.attachment_type,
+        as_attachment=not message.attachment_type.startswith("image/"),
+        filename=message.attachment_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

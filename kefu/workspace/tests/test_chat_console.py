@@ -37,3 +37,43 @@ def test_customers_cannot_open_the_console(client, customer_user):
     client.force_login(customer_user)
 
     assert client.get("/agent/chats/").status_code == 403
+
+
+def test_a_supervisor_sees_every_live_chat_the_queue_length_and_can_join_or_take_over(
+    client, agent, supervisor, django_assert_max_num_queries
+):
+    site = ChatSiteFactory()
+    services.accept(
+        conversation=services.start_conversation(site=site, visitor_id="v1", text="a"), actor=agent
+    )
+    services.start_conversation(site=site, visitor_id="v2", text="b")
+    client.force_login(supervisor)
+
+    with django_assert_max_num_queries(16):
+        response = client.get("/agent/chats/")
+
+    page = response.content.decode()
+    assert 'id="chat-overview-queue">1<' in page
+    assert page.count("data-take=") == 2 and page.count("data-join=") == 2
+
+
+def test_agents_do_not_get_the_supervisor_overview(client, agent):
+    client.force_login(agent)
+
+    assert 'id="chat-overview"' not in client.get("/agent/chats/").content.decode()
+
+
+def test_the_chat_window_offers_shared_canned_responses_but_not_other_peoples_own(client, agent, teammate):
+    from kefu.tickets.models import Macro
+
+    site = ChatSiteFactory()
+    services.accept(
+        conversation=services.start_conversation(site=site, visitor_id="v1", text="a"), actor=agent
+    )
+    Macro.objects.create(name="问候", body="{{ customer.name }}您好，请问有什么可以帮您？")
+    Macro.objects.create(name="李娜的私人模板", body="x", is_shared=False, owner=teammate)
+    client.force_login(agent)
+
+    page = client.get("/agent/chats/").content.decode()
+
+    assert "问候" in page and "李娜的私人模板" not in page

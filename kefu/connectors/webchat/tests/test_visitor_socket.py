@@ -6,6 +6,8 @@ from channels.testing.websocket import WebsocketCommunicator
 from kefu.chat.models import ChatMessage, Conversation
 from kefu.realtime.tests.sockets import connected, frames_until_quiet, next_frame, run
 
+from .frames import frames_until, then_nothing_more
+
 # Real commits, as in production: the consumers' database work runs in their own connections' transactions.
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,10 +76,10 @@ def test_visitor_chat_is_queued_offered_accepted_and_messages_flow_both_ways_onc
         assert (await next_frame(agent, "chat.ack"))["client_id"] == "a1"
         await visitor.send_json_to({"type": "message", "client_id": "c2", "text": "订单没到"})
 
-        to_visitor = [f for f in await frames_until_quiet(visitor) if f["type"] == "message"]
-        to_agent = [f for f in await frames_until_quiet(agent) if f["type"] == "chat.message"]
-        assert [m["text"] for m in to_visitor] == ["您好"]
-        assert [m["text"] for m in to_agent] == ["订单没到"]
+        assert (await next_frame(visitor, "message"))["text"] == "您好"
+        assert (await next_frame(agent, "chat.message"))["text"] == "订单没到"
+        assert await then_nothing_more(visitor, "message") == []
+        assert await then_nothing_more(agent, "chat.message") == []
         await visitor.disconnect()
         await agent.disconnect()
 
@@ -111,7 +113,8 @@ def test_a_reconnect_replays_missed_messages_and_acks_resent_ones_without_storin
             pending=[{"client_id": "c2", "text": "sent before the drop"}, {"client_id": "c3", "text": "new"}],
         )
         assert welcome["conversation"] == conversation.pk and welcome["agent"] == "王芳"
-        frames = await frames_until_quiet(visitor)
+        frames = await frames_until(visitor, lambda got: sum(f["type"] == "ack" for f in got) == 2)
+        frames += await frames_until_quiet(visitor)
         replayed = [f["id"] for f in frames if f["type"] == "message"]
         acks = {f["client_id"]: f["id"] for f in frames if f["type"] == "ack"}
         assert replayed == [missed.message.pk, stored.message.pk]
@@ -149,8 +152,10 @@ def test_too_large_frames_and_floods_are_refused(site):
         assert (await next_frame(visitor, "error"))["error"] == "too_large"
         for n in range(25):
             await visitor.send_json_to({"type": "message", "client_id": f"c{n}", "text": "spam"})
-        frames = await frames_until_quiet(visitor)
-        assert any(f.get("error") == "rate_limited" for f in frames)
+        frames = await frames_until(
+            visitor, lambda got: sum(f["type"] in ("ack", "error") for f in got) == 25
+        )
+        assert sum(f.get("error") == "rate_limited" for f in frames) == 5
         await visitor.disconnect()
 
     run(scenario)
