@@ -8,6 +8,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from . import matching
@@ -59,7 +60,7 @@ def faq_index(language: str) -> matching.Index:
     cached = _cache.get(language)
     if cached and cached[0] == stamp:
         return cached[1]
-    index = matching.Index()
+    index = matching.Index(semantic=getattr(settings, "KEFU_FAQ_SEMANTIC", False))
     rows = (
         FaqQuestion.objects.filter(entry__in=entries)
         .values_list("entry_id", "text")

@@ -19,9 +19,9 @@ def read_jsonl(path: str | Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_kb(path: str | Path) -> Index:
-    """A fresh index from `{"id", "questions": [...]}` lines."""
-    index = Index()
+def load_kb(path: str | Path, *, semantic: bool = False) -> Index:
+    """A fresh index from `{"id", "questions": [...]}` lines (hybrid with sentence embeddings if `semantic`)."""
+    index = Index(semantic=semantic)
     for row in read_jsonl(path):
         index.add(str(row["id"]), row.get("questions") or [])
     return index.build()

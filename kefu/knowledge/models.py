@@ -166,3 +166,120 @@ class FaqQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SearchEntry(models.Model):
+    """One published article or FAQ entry as the search engines see it (kept in step by the services).
+
+    `tokens` holds the jieba / word tokens, encoded to plain ASCII words (see `search.encode_token`) so that
+    SQLite FTS5 and PostgreSQL full-text search split them identically. The engines' own indexes (an FTS5
+    table with triggers, or a GIN index) are created by migration 0002 for the database in use.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        FAQ = "faq", _("FAQ entry")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveIntegerField()
+    language = models.CharField(max_length=10, choices=Language.choices)
+    category = models.ForeignKey(
+        KbCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_public = models.BooleanField(default=True)
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    tokens = models.TextField(blank=True)
+    length = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="knowledge_searchentry_unique")
+        ]
+        indexes = [models.Index(fields=["language", "is_public"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DictionaryWord(models.Model):
+    """A product term the Chinese tokenizer must keep whole (jieba user dictionary, shared via the DB)."""
+
+    word = models.CharField(_("word"), max_length=50, unique=True)
+    frequency = models.PositiveIntegerField(_("frequency"), default=20000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dictionary word")
+        verbose_name_plural = _("dictionary words")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Synonym(models.Model):
+    """Words that mean the same to a searcher (e.g. 退款, 退钱, refund): searching one finds the others."""
+
+    terms = models.CharField(
+        _("terms"), max_length=300, help_text=_("Words that mean the same, separated by commas.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    @property
+    def words(self) -> list[str]:
+        return [w.strip() for w in self.terms.replace("，", ",").split(",") if w.strip()]
+
+
+class SuggestionOpen(models.Model):
+    """A customer opened an article suggested while writing a new ticket; settled later as a deflection
+    (no ticket from that customer within the window) or not (a ticket followed)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DEFLECTED = "deflected", _("Deflected")
+        TICKET = "ticket", _("Ticket submitted")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestion_opens")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(_("opened"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggested article opened")
+        verbose_name_plural = _("suggested articles opened")
+        indexes = [models.Index(fields=["outcome", "opened_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.outcome}"
+
+
+class SearchLog(models.Model):
+    """One help-center or workspace search, so editors see what people look for and do not find."""
+
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    source = models.CharField(_("source"), max_length=10)  # "portal" | "workspace" | "ticket_form"
+    results = models.PositiveIntegerField(_("results"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.query

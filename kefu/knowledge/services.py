@@ -12,6 +12,7 @@ from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
 from kefu.core.html import clean_html
 
+from . import rules
 from .events import ArticlePublished, FaqChanged
 from .models import (
     Article,
@@ -21,8 +22,11 @@ from .models import (
     FaqQuestion,
     KbCategory,
     Language,
+    SearchLog,
+    SuggestionOpen,
     Visibility,
 )
+from .search import index_article, index_faq
 
 MANAGE_PERMISSION = "knowledge.manage_knowledge"
 
@@ -125,6 +129,7 @@ def update_article(
         )
     if changes:
         article.save()
+        index_article(article)
         record(actor=actor, action="knowledge.article_updated", obj=article, changes=changes)
     return article
 
@@ -161,6 +166,7 @@ def change_article_status(*, actor, article: Article, status: str) -> Article:
     if status == ArticleStatus.PUBLISHED:
         article.published_at = clock.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
+    index_article(article)
     record(actor=actor, action="knowledge.article_status", obj=article, changes={"status": [old, status]})
     if status == ArticleStatus.PUBLISHED:
         emit(ArticlePublished(article_id=article.pk, actor_id=actor.pk))
@@ -225,6 +231,7 @@ def create_faq_entry(
         answer=answer, language=language, category=category, is_published=is_published, author=actor
     )
     FaqQuestion.objects.bulk_create([FaqQuestion(entry=entry, text=text) for text in texts])
+    index_faq(entry)
     record(actor=actor, action="knowledge.faq_created", obj=entry)
     emit(FaqChanged(entry_id=entry.pk))
     return entry
@@ -260,6 +267,84 @@ def update_faq_entry(
             changes["questions"] = [old, texts]
     if changes:
         entry.save()
+        index_faq(entry)
         record(actor=actor, action="knowledge.faq_updated", obj=entry, changes=changes)
         emit(FaqChanged(entry_id=entry.pk))
     return entry
+
+
+@transaction.atomic
+def update_faq_details(*, actor, entry: FaqEntry, language: str, category: KbCategory | None) -> FaqEntry:
+    """Move an FAQ entry to another language or category."""
+    _require_manage(actor)
+    language = _check_choice(language, Language, "language")
+    if language != entry.language or category != entry.category:
+        changes = {
+            "language": [entry.language, language],
+            "category": [entry.category_id, getattr(category, "pk", None)],
+        }
+        entry.language, entry.category = language, category
+        entry.save()
+        index_faq(entry)
+        record(actor=actor, action="knowledge.faq_updated", obj=entry, changes=changes)
+        emit(FaqChanged(entry_id=entry.pk))
+    return entry
+
+
+def draft_faq_from_ticket(*, actor, ticket) -> FaqEntry:
+    """An unpublished FAQ entry from a solved ticket: its subject and the customer's first words as the
+    questions, the last public reply as the answer (the editor polishes it before publishing)."""
+    from kefu.tickets.models import MessageKind, Status
+
+    _require_manage(actor)
+    if ticket.status not in (Status.SOLVED, Status.CLOSED):
+        raise InvalidInput(_("Only solved tickets can become FAQ entries."))
+    messages = list(ticket.messages.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY]))
+    asked = next((m.body_text for m in messages if m.kind == MessageKind.CUSTOMER), "")
+    replies = [m.body_text for m in messages if m.kind == MessageKind.REPLY and m.body_text.strip()]
+    first_line = next((line.strip() for line in asked.splitlines() if line.strip()), "")[:300]
+    questions = [q for q in (ticket.subject[:300], first_line) if q]
+    language = Language.EN if getattr(ticket.customer, "language", "").startswith("en") else Language.ZH
+    return create_faq_entry(
+        actor=actor,
+        answer=replies[-1] if replies else _("(write the answer)"),
+        questions=questions or [_("(write the question)")],
+        language=language,
+    )
+
+
+# --- help-center metrics -------------------------------------------------------------------------------
+
+
+def record_search(*, query: str, language: str, source: str, results: int) -> SearchLog:
+    """Log one search (anonymous readers too), so editors see what people do not find."""
+    return SearchLog.objects.create(query=query[:200], language=language, source=source, results=results)
+
+
+def record_suggestion_open(*, article: Article, customer) -> SuggestionOpen:
+    """A customer opened an article suggested on the new-ticket form: a deflection candidate."""
+    return SuggestionOpen.objects.create(article=article, customer=customer, opened_at=clock.now())
+
+
+def settle_deflections(*, now=None) -> int:
+    """Decide pending suggestion opens (see rules.deflection_outcome); returns how many were settled.
+
+    Idempotent and cheap: only pending rows are read, each settled with a conditional update."""
+    from kefu.tickets.models import Ticket
+
+    now = now or clock.now()
+    settled = 0
+    for row in SuggestionOpen.objects.filter(outcome=SuggestionOpen.Outcome.PENDING).order_by("id")[:1000]:
+        tickets_after = list(
+            Ticket.objects.filter(
+                customer_id=row.customer_id,
+                created_at__gte=row.opened_at,
+                created_at__lte=row.opened_at + rules.DEFLECTION_WINDOW,
+            ).values_list("created_at", flat=True)[:1]
+        )
+        outcome = rules.deflection_outcome(opened_at=row.opened_at, tickets_after=tickets_after, now=now)
+        if outcome:
+            settled += SuggestionOpen.objects.filter(
+                pk=row.pk, outcome=SuggestionOpen.Outcome.PENDING
+            ).update(outcome=outcome, settled_at=now)
+    return settled

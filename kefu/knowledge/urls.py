@@ -8,6 +8,7 @@ app_name = "help"
 urlpatterns = [
     path("", views.help_home, name="home"),
     path("search/", views.help_search, name="search"),
+    path("suggest/", views.help_suggest, name="suggest"),
     path("c/<slug:slug>/", views.help_category, name="category"),
     path("a/<int:pk>/", views.help_article, name="article"),
     path("a/<int:pk>/rate/", views.help_rate, name="rate"),

