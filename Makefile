@@ -19,8 +19,8 @@ help:
 	@echo "make install          create $(VENV) (Python >= 3.12), install Kefu, compile translations"
 	@echo "make demo             install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test             ruff, then pytest on SQLite (+ PostgreSQL with KEFU_TEST_POSTGRES=1 or CI) + browser tests"
-	@echo "make bench            load test over HTTP against kefu serve, 100k tickets, SQLite + PostgreSQL"
-	@echo "make bench-quick      the same with 10k tickets and short runs"
+	@echo "make bench            load test over HTTP against kefu serve and django-helpdesk (var/peer), with ceilings; 100k tickets"
+	@echo "make bench-quick      the same with 10k tickets and short runs (< 5 min); BENCH_ARGS=\"--profile 'queue first page'\" adds py-spy"
 	@echo "make lint             ruff check"
 	@echo "make format           ruff format + ruff check --fix"
 	@echo "make messages         update every app's zh_Hans catalog (makemessages)"
@@ -72,7 +72,8 @@ messages: $(STAMP)
 	@cd kefu && $(abspath $(KEFU)) makemessages -l zh_Hans --ignore 'tests/*' \
 		$(foreach app,$(APP_DIRS),--ignore '$(patsubst kefu/%,%,$(app))/*') --ignore 'connectors/*'
 
-# Load from separate processes over HTTP against `kefu serve`; writes var/bench/<timestamp>.{json,md}.
+# Load from separate processes over HTTP against `kefu serve`, django-helpdesk (its own venv under var/peer)
+# and the ceilings (empty Django view, bare WSGI/ASGI, raw DB writes); writes var/bench/<timestamp>.{json,md}.
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 

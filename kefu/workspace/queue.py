@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team
@@ -204,5 +205,29 @@ def queue_page(user, data: dict, options: QueueOptions) -> QueuePage:
     """One page of rows with everything they show; reads PAGE_SIZE + 1 rows instead of counting."""
     page = data.get("page") or 1
     start = (page - 1) * PAGE_SIZE
-    rows = list(filtered_tickets(user, data, options).for_list().select_related("sla")[start : start + PAGE_SIZE + 1])
+    queryset = (
+        filtered_tickets(user, data, options)
+        .for_list()
+        .prefetch_related(None)  # the tags again, as a plain list on each row (see _prepare_rows)
+        .prefetch_related(Prefetch("tags", to_attr="tag_list"))
+        .select_related("sla")
+    )
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    _prepare_rows(rows[:PAGE_SIZE])
     return QueuePage(tickets=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+_URL_SENTINEL = 987654321987654321  # a ticket id no real ticket has, replaced by each row's id
+
+
+def _prepare_rows(tickets: list[Ticket]) -> None:
+    """Give each row its status label and link, computed once per page instead of once per row.
+
+    Profiled (issue 7): per row, `get_status_display` rebuilt and hashed the translated choices and
+    `{% url %}` ran the resolver; together with `ticket.tags.all` they were a third of the rows' rendering.
+    """
+    labels = {code: str(label) for code, label in Status.choices}
+    link = reverse("workspace:ticket", args=[_URL_SENTINEL])
+    for ticket in tickets:
+        ticket.status_label = labels.get(ticket.status, ticket.status)
+        ticket.url = link.replace(str(_URL_SENTINEL), str(ticket.pk))
