@@ -8,7 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from kefu.accounts import roles
 from kefu.accounts.forms import language_choices, timezone_choices
-from kefu.accounts.models import Level, Team, User
+from kefu.accounts.models import AssignmentStrategy, Level, Team, User
+from kefu.sla.models import BusinessCalendar
 from kefu.tickets.models import (
     Category,
     Channel,
@@ -182,6 +183,27 @@ class TeamForm(forms.Form):
         required=False,
         help_text=_("New tickets without a team land here. Only one team can."),
     )
+    assignment_strategy = forms.TypedChoiceField(
+        label=_("Assignment of new tickets"),
+        choices=AssignmentStrategy.choices,
+        initial=AssignmentStrategy.MANUAL,
+        required=False,
+        empty_value=AssignmentStrategy.MANUAL,
+    )
+    max_open_per_agent = forms.IntegerField(
+        label=_("Open tickets per agent"),
+        required=False,
+        min_value=0,
+        max_value=500,
+        initial=0,
+        help_text=_("Automatic assignment stops at this many open tickets per agent; 0: no limit."),
+    )
+    shift_calendar = forms.ModelChoiceField(
+        label=_("Shift hours"),
+        queryset=BusinessCalendar.objects.all(),
+        required=False,
+        help_text=_("Assign automatically only during these hours (and only to online agents)."),
+    )
 
     def __init__(self, *args, team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,7 +218,13 @@ class TeamForm(forms.Form):
             "lead": team.lead,
             "members": list(team.members.all()),
             "is_default": team.is_default,
+            "assignment_strategy": team.assignment_strategy,
+            "max_open_per_agent": team.max_open_per_agent,
+            "shift_calendar": team.shift_calendar,
         }
+
+    def clean_max_open_per_agent(self) -> int:
+        return self.cleaned_data["max_open_per_agent"] or 0
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

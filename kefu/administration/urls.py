@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from kefu.connectors.webchat import manage as chat_sites
+
+from . import routing_views, views
 
 app_name = "administration"
 urlpatterns = [
@@ -13,6 +15,16 @@ urlpatterns = [
     path("teams/new/", views.team_edit, name="team_create"),
     path("teams/<int:pk>/", views.team_edit, name="team_edit"),
     path("audit/", views.audit, name="audit"),
+    path("routing/", routing_views.rules, name="routing_rules"),
+    path("routing/new/", routing_views.rule_edit, name="routing_rule_create"),
+    path("routing/test/", routing_views.rule_test, name="routing_test"),
+    path("routing/retrain/", routing_views.retrain, name="routing_retrain"),
+    path("routing/<int:pk>/", routing_views.rule_edit, name="routing_rule_edit"),
+    path("routing/<int:pk>/delete/", routing_views.rule_delete, name="routing_rule_delete"),
+    path("routing/<int:pk>/move/", routing_views.rule_move, name="routing_rule_move"),
+    path("chat-sites/", chat_sites.sites, name="chat_sites"),
+    path("chat-sites/new/", chat_sites.site_edit, name="chat_site_create"),
+    path("chat-sites/<int:pk>/", chat_sites.site_edit, name="chat_site_edit"),
     path("<slug:section>/", views.config_list, name="config"),
     path("<slug:section>/new/", views.config_edit, name="config_create"),
     path("<slug:section>/<int:pk>/", views.config_edit, name="config_edit"),

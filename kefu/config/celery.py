@@ -10,5 +10,15 @@ app = Celery("kefu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One schedule for every periodic job, run by `celery -A kefu.config.celery beat` (Redis deployments).
-app.conf.beat_schedule = {"sla-sweep": {"task": "kefu.sla.sweep", "schedule": 15.0}}
+# One schedule for every periodic job, run by `kefu scheduler` (in-process without Redis, queued with it).
+app.conf.beat_schedule = {
+    "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 15.0},
+    "api-idempotency-purge": {"task": "kefu.api.purge_idempotency_keys", "schedule": 60 * 60.0},
+    # Every active IMAP/POP3 mailbox is polled; a poll only fetches mail not yet stored.
+    "email-poll": {"task": "email_channel.poll_all", "schedule": 30.0},
+    "email-retry": {"task": "email_channel.retry_due", "schedule": 30.0},  # failed sends, with backoff
+    # The routing classifier learns from the day's solved tickets once a day.
+    "routing-retrain": {"task": "kefu.routing.retrain", "schedule": 24 * 60 * 60.0},
+    # Pools of automatically assigning teams: shift hours begin, agents get room without an event.
+    "routing-fill-pools": {"task": "kefu.routing.fill_pools", "schedule": 60.0},
+}

@@ -1,7 +1,9 @@
 """The composition root of domain events: which listener reacts to which event.
 
 Read this table to know everything that happens after a ticket changes. Listeners run after the
-transaction commits (see kefu.core.events.emit).
+transaction commits (see kefu.core.events.emit): quick ones (live pushes, queuing a mail) in the
+request itself; `background=True` ones (SLA clocks, notifications, routing and assignment) together,
+in this order, in one background job — so a request answers as soon as its own change is stored.
 """
 
 
@@ -17,17 +19,69 @@ def connect() -> None:
     subscribe(TicketAssigned, realtime.ticket_assigned)
 
     # E-mail channel: agents' public replies on e-mail tickets are sent by SMTP.
+    # Customers of e-mail tickets are told when their ticket is solved (per mailbox, never for auto-mail).
+    from kefu.connectors.email import notifications as email_notifications
     from kefu.connectors.email import outbound as email_outbound
 
     subscribe(MessageAdded, email_outbound.reply_added)
+    subscribe(MessageAdded, email_notifications.reply_added)
+    subscribe(TicketUpdated, email_notifications.ticket_updated)
 
-    # SLA clocks follow every ticket change; a breached complaint target escalates the ticket.
+    # SLA clocks follow every ticket change; a breached complaint target escalates the ticket, and so do
+    # a warning (when the policy says so) and the second reopen.
     from kefu.sla import listeners as sla
-    from kefu.sla.events import SlaBreached
+    from kefu.sla.events import SlaBreached, SlaWarned
 
-    subscribe(TicketCreated, sla.ticket_created)
-    subscribe(TicketUpdated, sla.ticket_updated)
-    subscribe(MessageAdded, sla.message_added)
-    subscribe(SlaBreached, sla.sla_breached)
+    subscribe(TicketCreated, sla.ticket_created, background=True)
+    subscribe(TicketUpdated, sla.ticket_updated, background=True)
+    subscribe(MessageAdded, sla.message_added, background=True)
+    subscribe(SlaBreached, sla.sla_breached, background=True)
+    subscribe(SlaWarned, sla.sla_warned, background=True)
+    subscribe(TicketUpdated, sla.maybe_reopened, background=True)
+    subscribe(MessageAdded, sla.maybe_reopened, background=True)
 
-    # Filled in as the layers that react arrive (realtime pushes, notifications, delivery, SLA).
+    # Notifications: the assignee, team lead, escalation targets and supervisors hear of what concerns
+    # them (never of their own action); in-app ones are pushed live to the user's sockets.
+    from kefu.notifications import listeners as notifications
+    from kefu.notifications.events import NotificationCreated, NotificationsRead
+    from kefu.sla.events import TicketEscalated
+
+    subscribe(TicketAssigned, notifications.ticket_assigned, background=True)
+    subscribe(SlaWarned, notifications.sla_warned, background=True)
+    subscribe(SlaBreached, notifications.sla_breached, background=True)
+    subscribe(TicketEscalated, notifications.ticket_escalated, background=True)
+    subscribe(MessageAdded, notifications.message_added, background=True)
+    subscribe(NotificationCreated, realtime.notifications_changed)
+    subscribe(NotificationsRead, realtime.notifications_changed)
+
+    # Routing: intake rules, then the classifier, then assignment
+    # Rules and the classifier set category, team, priority … of each new ticket once (kefu.routing.services);
+    # rules may look at the mailbox an e-mail ticket came in by, which only the e-mail connector knows.
+    from kefu.routing import listeners as routing
+    from kefu.routing.services import register_fact_provider
+
+    register_fact_provider(_email_mailbox)
+    subscribe(TicketCreated, routing.ticket_created, background=True)
+
+    # Assignment (after rules and classifier have set the team): the team's strategy gives new tickets
+    # to an agent on shift; going offline or over the cap gives unstarted tickets back to the pool.
+    from kefu.accounts.events import PresenceChanged, UserDeactivated
+    from kefu.routing import assignment
+
+    subscribe(TicketCreated, assignment.ticket_created, background=True)
+    subscribe(TicketUpdated, assignment.ticket_updated, background=True)
+    subscribe(TicketAssigned, assignment.ticket_assigned, background=True)
+    subscribe(PresenceChanged, assignment.presence_changed, background=True)
+    subscribe(UserDeactivated, assignment.user_deactivated, background=True)
+
+
+def _email_mailbox(ticket) -> dict[str, str]:
+    """The mailbox (name and id) the first mail of an e-mail ticket was fetched from, for intake rules."""
+    if ticket.channel != "email":
+        return {}
+    from kefu.connectors.email.models import ProcessedMail
+
+    row = ProcessedMail.objects.filter(ticket_id=ticket.pk).select_related("mailbox").order_by("id").first()
+    if row is None or row.mailbox is None:
+        return {}
+    return {"mailbox": row.mailbox.name, "mailbox_id": str(row.mailbox.pk)}

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kefu.chat",
     "kefu.routing",
     "kefu.notifications",
+    "kefu.analytics",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",
@@ -132,6 +133,9 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# FAQ bot: add sentence-embedding similarity to the lexical matcher (kefu.knowledge.matching.Semantic).
+KEFU_FAQ_SEMANTIC = env_bool("KEFU_FAQ_SEMANTIC", False)
+
 # --- Auth and security --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -187,6 +191,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # stored and computed in UTC; shown in the user's zone
 DEFAULT_USER_TIMEZONE = env_str("DEFAULT_USER_TIMEZONE", "Asia/Shanghai")
+# Routing: below this classifier confidence (percent) a new ticket goes to the default team for manual triage.
+ROUTING_CLASSIFIER_THRESHOLD = env_int("ROUTING_CONFIDENCE_PERCENT", 60) / 100
 
 # --- Static files and uploads -------------------------------------------------------------------
 STATIC_URL = "/static/"

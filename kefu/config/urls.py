@@ -7,7 +7,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workspace:home", permanent=False)),
     path("accounts/", include("kefu.accounts.urls")),
     path("agent/", include("kefu.workspace.urls")),
+    path("dashboard/", include("kefu.analytics.urls")),
     path("portal/", include("kefu.portal.urls")),
+    path("manage/email/", include("kefu.connectors.email.urls")),  # before manage/'s <section>/ catch-all
     path("manage/", include("kefu.administration.urls")),
     path("api/", include("kefu.api.urls")),
     path("chat/", include("kefu.connectors.webchat.urls")),

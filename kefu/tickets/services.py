@@ -215,8 +215,12 @@ class TicketChanges:
 
 
 def update_ticket(*, ticket: Ticket, actor, changes: TicketChanges) -> Ticket:
-    """Apply several field changes at once, each recorded in the timeline and the audit trail."""
-    require_work(actor, ticket)
+    """Apply several field changes at once, each recorded in the timeline and the audit trail.
+
+    `actor` None is the system itself (intake rules, the classifier): no permission check, events say "System".
+    """
+    if actor is not None:
+        require_work(actor, ticket)
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         now = clock.now()
@@ -224,7 +228,7 @@ def update_ticket(*, ticket: Ticket, actor, changes: TicketChanges) -> Ticket:
         if changed:
             locked.updated_at = now
             locked.save()
-            emit(TicketUpdated(ticket_id=locked.pk, fields=tuple(changed), actor_id=actor.pk))
+            emit(TicketUpdated(ticket_id=locked.pk, fields=tuple(changed), actor_id=getattr(actor, "pk", None)))
     return locked
 
 
@@ -283,6 +287,38 @@ def change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
 
 def assign_ticket(*, ticket: Ticket, actor, assignee) -> Ticket:
     return update_ticket(ticket=ticket, actor=actor, changes=TicketChanges(assignee=assignee))
+
+
+def assign_by_routing(*, ticket: Ticket, assignee, reason: str) -> Ticket:
+    """Automatic assignment (no actor): give the ticket to `assignee`, or back to the pool with None.
+
+    `reason` is a code the timeline explains: the team's strategy ("round_robin" …) or why the ticket was
+    given back ("offline", "overloaded"). Callers (kefu.routing.assignment) hold the ticket's row lock.
+    """
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise InvalidInput(_("Tickets can only be assigned to active staff."), field="assignee")
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        new_id = getattr(assignee, "pk", None)
+        if locked.assignee_id == new_id:
+            return locked
+        now = clock.now()
+        # Conditional on the assignee just read: even where row locks are no-ops (SQLite), two workers
+        # cannot both hand out the same ticket.
+        if not Ticket.objects.filter(pk=locked.pk, assignee_id=locked.assignee_id).update(
+            assignee=assignee, updated_at=now
+        ):
+            return Ticket.objects.get(pk=locked.pk)
+        old = locked.assignee
+        data = {"assignee_id": new_id, "assignee_name": assignee.name if assignee else "", "reason": reason}
+        if assignee is None:
+            data["previous_name"] = old.name if old else ""
+        _event(locked, None, "assigned" if assignee else "unassigned", data, now)
+        _audit_field(locked, None, "assignee", _label(old), _label(assignee))
+        locked.assignee, locked.updated_at = assignee, now
+        emit(TicketAssigned(ticket_id=locked.pk, assignee_id=new_id, actor_id=None))
+        emit(TicketUpdated(ticket_id=locked.pk, fields=("assignee",), actor_id=None))
+    return locked
 
 
 def bulk_update(*, tickets: Iterable[Ticket], actor, changes: TicketChanges) -> list[Ticket]:
@@ -385,8 +421,8 @@ def _set_status(ticket: Ticket, new: str, *, actor, now: datetime, by_customer: 
 
 
 def _assign(ticket: Ticket, actor, assignee, now: datetime) -> None:
-    to_self_or_nobody = assignee is None or assignee.pk == actor.pk
-    if not to_self_or_nobody and not actor.has_perm("tickets.assign_ticket"):
+    to_self_or_nobody = assignee is None or (actor is not None and assignee.pk == actor.pk)
+    if actor is not None and not to_self_or_nobody and not actor.has_perm("tickets.assign_ticket"):
         if not (ticket.team_id and assignee.teams.filter(pk=ticket.team_id).exists()):
             raise NotAllowed(_("You may only assign tickets to yourself or to members of the ticket's team."))
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
@@ -396,7 +432,7 @@ def _assign(ticket: Ticket, actor, assignee, now: datetime) -> None:
     data = {"assignee_id": getattr(assignee, "pk", None), "assignee_name": assignee.name if assignee else ""}
     _event(ticket, actor, "assigned" if assignee else "unassigned", data, now)
     _audit_field(ticket, actor, "assignee", _label(old), _label(assignee))
-    emit(TicketAssigned(ticket_id=ticket.pk, assignee_id=data["assignee_id"], actor_id=actor.pk))
+    emit(TicketAssigned(ticket_id=ticket.pk, assignee_id=data["assignee_id"], actor_id=getattr(actor, "pk", None)))
 
 
 def _change_tags(ticket: Ticket, actor, names, add: Sequence[str], now: datetime) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.errors import InvalidInput
 from kefu.customers.models import Organization, Tier
@@ -254,7 +255,7 @@ class CustomerSearchForm(forms.Form):
 
 
 class CustomerCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, initial=Tier.NORMAL)
@@ -270,7 +271,7 @@ class CustomerCreateForm(forms.Form):
 
 
 class CustomerEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
     language = forms.ChoiceField(label=_("Language"), choices=[("zh-hans", "简体中文"), ("en", "English")])
     tags = forms.CharField(

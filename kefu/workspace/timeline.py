@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from kefu.accounts.models import AssignmentStrategy
+from kefu.routing.texts import classified_text, rule_applied_text
+from kefu.sla.texts import level_label, reason_text
 from kefu.tickets.models import Message, Severity, Status
 
 
@@ -65,13 +68,22 @@ def _severity(message: Message, data: dict) -> str:
 def _assigned(message: Message, data: dict) -> str:
     if message.author_id and data.get("assignee_id") == message.author_id:
         return _("%(actor)s took the ticket") % {"actor": _actor(message)}
-    return _("%(actor)s assigned the ticket to %(name)s") % {
-        "actor": _actor(message),
-        "name": data.get("assignee_name") or _("someone"),
-    }
+    values = {"actor": _actor(message), "name": data.get("assignee_name") or _("someone")}
+    if data.get("reason"):  # automatic assignment names the team's strategy that chose the agent
+        values["reason"] = _choice(AssignmentStrategy, data["reason"])
+        return _("%(actor)s assigned the ticket to %(name)s (%(reason)s)") % values
+    return _("%(actor)s assigned the ticket to %(name)s") % values
 
 
 def _unassigned(message: Message, data: dict) -> str:
+    reasons = {
+        "offline": _("%(actor)s returned the ticket to the team's queue: %(name)s went offline"),
+        "deactivated": _("%(actor)s returned the ticket to the team's queue: %(name)s was deactivated"),
+        "overloaded": _("%(actor)s returned the ticket to the team's queue: %(name)s has too many open tickets"),
+    }
+    sentence = reasons.get(data.get("reason") or "")
+    if sentence:
+        return sentence % {"actor": _actor(message), "name": data.get("previous_name") or _("the agent")}
     return _("%(actor)s unassigned the ticket") % {"actor": _actor(message)}
 
 
@@ -86,6 +98,18 @@ def _tags(message: Message, data: dict) -> str:
     return _("%(actor)s added the tags %(added)s") % values
 
 
+def _escalated(message: Message, data: dict) -> str:
+    values = {
+        "actor": data.get("actor_name") or _actor(message),
+        "old": level_label(data.get("from")),
+        "new": level_label(data.get("to")),
+        "reason": reason_text(data.get("reason")),
+    }
+    if not values["reason"]:
+        return _("%(actor)s escalated the ticket from %(old)s to %(new)s") % values
+    return _("%(actor)s escalated the ticket from %(old)s to %(new)s: %(reason)s") % values
+
+
 def _describers() -> dict[str, Callable[[Message, dict], str]]:
     # Built per call so the sentences are translated in the language active at rendering time.
     return {
@@ -97,6 +121,9 @@ def _describers() -> dict[str, Callable[[Message, dict], str]]:
         "assigned": _assigned,
         "unassigned": _unassigned,
         "tags_changed": _tags,
+        "escalated": _escalated,
+        "routing_rule": lambda message, data: rule_applied_text(data),
+        "classified": lambda message, data: classified_text(data),
     }
 
 

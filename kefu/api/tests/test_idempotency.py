@@ -240,3 +240,15 @@ def test_a_request_kept_waiting_too_long_by_the_same_key_gets_409(api_for, agent
 
     assert response.status_code == 409
     assert not Ticket.objects.filter(subject="x").exists()
+
+
+def test_the_hourly_job_purges_expired_keys(api, customer):
+    from kefu.api.tasks import purge_idempotency_keys
+    from kefu.config.celery import app
+
+    post(api, {"subject": "x", "customer": customer.pk}, "old-one")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
+
+    assert purge_idempotency_keys.apply().get() == 1
+    assert not IdempotencyKey.objects.exists()
+    assert app.conf.beat_schedule["api-idempotency-purge"]["task"] == purge_idempotency_keys.name

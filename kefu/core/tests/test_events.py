@@ -20,6 +20,7 @@ class ThingHappened(Event):
 def _private_listener_table(monkeypatch):
     """Each test wires its own listeners; the app's real table is left untouched."""
     monkeypatch.setattr(events, "_listeners", events.defaultdict(list))
+    monkeypatch.setattr(events, "_background", set())
 
 
 @pytest.mark.django_db
@@ -111,3 +112,87 @@ def test_listeners_of_a_base_event_hear_its_subclasses():
     # then it is found for any concrete event, once, even if subscribed twice
     subscribe(Event, heard.append)
     assert events.listeners_for(ThingHappened(thing_id=5)) == [heard.append]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThingChanged(Event):
+    thing_id: int
+    fields: tuple[str, ...]
+
+
+background_calls: list[tuple[str, Event]] = []
+
+
+def first_background_listener(event: Event) -> None:
+    background_calls.append(("first", event))
+
+
+def second_background_listener(event: Event) -> None:
+    background_calls.append(("second", event))
+
+
+@pytest.mark.django_db
+def test_background_listeners_run_together_in_one_job_in_order(django_capture_on_commit_callbacks, monkeypatch):
+    """One job per event, the event rebuilt from JSON (tuples come back as tuples), listeners in order."""
+    from kefu.core import tasks
+
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.run_listeners, "delay", lambda *args: queued.append(args))
+    background_calls.clear()
+    seen: list[Event] = []
+    subscribe(ThingChanged, first_background_listener, background=True)
+    subscribe(ThingChanged, seen.append)
+    subscribe(ThingChanged, second_background_listener, background=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emit(ThingChanged(thing_id=7, fields=("status", "team")))
+
+    # the quick listener ran in the request; the two slow ones were queued as one job
+    assert seen == [ThingChanged(thing_id=7, fields=("status", "team"))]
+    assert background_calls == []
+    assert len(queued) == 1
+    event_path, fields, listener_paths = queued[0]
+    assert listener_paths == [
+        f"{__name__}.first_background_listener",
+        f"{__name__}.second_background_listener",
+    ]
+    # when the worker runs the job (its arguments as JSON turns them)
+    tasks.run_listeners.apply(args=(event_path, {"thing_id": 7, "fields": ["status", "team"]}, listener_paths))
+    # then both ran, in order, on an equal event
+    expected = ThingChanged(thing_id=7, fields=("status", "team"))
+    assert background_calls == [("first", expected), ("second", expected)]
+
+
+@pytest.mark.django_db
+def test_without_redis_background_listeners_run_at_once_after_commit(django_capture_on_commit_callbacks):
+    background_calls.clear()
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emit(ThingHappened(thing_id=3))
+
+    assert background_calls == [("first", ThingHappened(thing_id=3))]
+
+
+@pytest.mark.django_db
+def test_when_the_broker_is_down_the_listeners_run_here_rather_than_being_lost(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from kefu.core import tasks
+
+    def broker_down(*args):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.run_listeners, "delay", broker_down)
+    background_calls.clear()
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emit(ThingHappened(thing_id=4))
+
+    assert background_calls == [("first", ThingHappened(thing_id=4))]
+
+
+def test_a_background_listener_must_be_importable_by_name():
+    with pytest.raises(ValueError, match="module-level function"):
+        subscribe(ThingHappened, lambda event: None, background=True)

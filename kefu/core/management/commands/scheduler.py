@@ -96,6 +96,7 @@ class Command(BaseCommand):
         from kefu.config.celery import app
 
         app.loader.import_default_modules()  # registers every app's tasks (Celery's autodiscovery)
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per run is noise; failures stay
         queue = bool(settings.REDIS_URL)
         jobs = load_jobs(app, app.now())
         mode = "queued for kefu worker" if queue else "run in this process"

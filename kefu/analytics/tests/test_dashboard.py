@@ -1,0 +1,137 @@
+"""The supervisor dashboard: right figures, for the roles that see the whole center, in a fixed number of queries."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from kefu.analytics.kpis import center_dashboard
+from kefu.sla.models import TicketSla
+from kefu.tests.factories import CategoryFactory, TicketFactory, UserFactory
+
+SH = ZoneInfo("Asia/Shanghai")
+# 10:00 in Shanghai on Monday 30 November 2026
+NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def complaint():
+    return CategoryFactory(code="complaint", name="投诉", name_en="Complaint")
+
+
+def test_today_is_the_users_day_not_utcs(customer):
+    # given one ticket at 07:30 Shanghai time today (23:30 UTC yesterday) and one the evening before
+    TicketFactory(customer=customer, created_at=datetime(2026, 11, 29, 23, 30, tzinfo=UTC))
+    TicketFactory(customer=customer, created_at=datetime(2026, 11, 29, 15, 30, tzinfo=UTC))
+    # when the dashboard is computed for a user in Shanghai
+    data = center_dashboard(now=NOW, zone=SH)
+    # then only the first counts as today
+    assert data.created_today == 1
+    assert data.daily[-1].value == 1 and data.daily[-2].value == 1
+
+
+def test_backlog_counts_open_tickets_by_status(customer):
+    for status in ["new", "new", "open", "pending", "solved", "closed"]:
+        TicketFactory(customer=customer, status=status, created_at=NOW - timedelta(days=2))
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert data.backlog_total == 4
+    assert [bar.value for bar in data.backlog] == [2, 1, 1, 0]
+
+
+def test_complaints_solved_within_48_hours_and_major_open_complaints(customer, complaint):
+    start = NOW - timedelta(days=4)
+    TicketFactory(customer=customer, category=complaint, created_at=start, status="solved",
+                  solved_at=start + timedelta(hours=47))
+    TicketFactory(customer=customer, category=complaint, created_at=start, status="solved",
+                  solved_at=start + timedelta(hours=49))
+    TicketFactory(customer=customer, category=complaint, created_at=start, status="open", severity="major")
+    TicketFactory(customer=customer, created_at=start, status="open")
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert (data.complaints_within_48h.part, data.complaints_within_48h.whole) == (1, 3)
+    assert data.complaints_within_48h.percent == 33.3
+    assert data.open_complaints == 1
+    assert data.open_major_complaints == 1
+
+
+def test_average_first_response_over_the_window(customer):
+    created = NOW - timedelta(days=1)
+    TicketFactory(customer=customer, created_at=created, first_response_at=created + timedelta(minutes=10))
+    TicketFactory(customer=customer, created_at=created, first_response_at=created + timedelta(minutes=30))
+    TicketFactory(customer=customer, created_at=created)
+    TicketFactory(customer=customer, created_at=NOW - timedelta(days=30),
+                  first_response_at=NOW - timedelta(days=29))  # outside the 7-day window
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert data.avg_first_response == timedelta(minutes=20)
+    assert (data.responded.part, data.responded.whole) == (2, 3)
+
+
+def test_sla_compliance_counts_met_against_breached(customer):
+    for met, breached in [(True, False), (True, False), (False, True)]:
+        ticket = TicketFactory(customer=customer, created_at=NOW - timedelta(days=1))
+        TicketSla.objects.create(ticket=ticket, first_response_met=met, first_response_breached=breached)
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert (data.first_response_sla.part, data.first_response_sla.whole) == (2, 3)
+
+
+def test_agents_load_lists_open_tickets_per_agent(customer, agent, teammate):
+    for _ in range(3):
+        TicketFactory(customer=customer, assignee=agent, status="open", created_at=NOW - timedelta(days=1))
+    TicketFactory(customer=customer, assignee=teammate, status="closed", created_at=NOW - timedelta(days=1))
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert [(row.user, row.open_tickets) for row in data.agents] == [(agent, 3)]
+
+
+def test_supervisor_sees_the_dashboard_in_a_fixed_number_of_queries(client, supervisor, customer,
+                                                                    django_assert_max_num_queries):
+    client.force_login(supervisor)
+    TicketFactory.create_batch(3, customer=customer)
+    client.get(reverse("analytics:dashboard"))  # warm caches (session, permissions)
+    TicketFactory.create_batch(20, customer=customer, status="open")
+
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("analytics:dashboard"))
+
+    assert response.status_code == 200
+    assert b'data-kpi="backlog">23<' in response.content
+
+
+def test_the_panel_refreshes_alone(client, supervisor):
+    client.force_login(supervisor)
+
+    response = client.get(reverse("analytics:dashboard_panel"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert b'id="dashboard-panel"' in response.content
+    assert b"<html" not in response.content
+
+
+@pytest.mark.parametrize("role", ["analyst", "qa_inspector", "senior_agent", "admin"])
+def test_roles_that_see_every_ticket_see_the_dashboard(client, role):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(reverse("analytics:dashboard")).status_code == 200
+
+
+def test_agents_and_customers_do_not(client, agent, outsider, customer_user):
+    for user in (agent, outsider, customer_user):
+        client.force_login(user)
+        assert client.get(reverse("analytics:dashboard")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(reverse("analytics:dashboard"))
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

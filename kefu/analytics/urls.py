@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("panel/", views.dashboard_panel, name="dashboard_panel"),
+]
