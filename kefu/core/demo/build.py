@@ -21,6 +21,9 @@ from kefu.core import clock
 from kefu.core.crypto import lookup_hash
 from kefu.customers.models import Customer, Identity, Organization, Tier
 from kefu.customers.rules import normalize_identity
+from kefu.sla import rules as sla_rules
+from kefu.sla import services as sla_services
+from kefu.sla.models import TicketSla
 from kefu.sla.services import ensure_default_policies
 from kefu.tickets.models import (
     AuthorKind,
@@ -38,6 +41,7 @@ from kefu.tickets.models import (
 )
 
 from . import data, scenarios
+from .knowledge import KNOWLEDGE_AUTHOR, ensure_knowledge
 
 DAY = 86400
 
@@ -210,14 +214,56 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
     with transaction.atomic():
         config = ensure_configuration()
         if demo_exists():
+            _ensure_sla_clocks(clock.now())  # a demo built before tickets had clocks gets them now
+            ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR])  # ... and one built before the help center
             return DemoResult(created=False)
         rng = random.Random(seed)
         now = clock.now()
         people = _create_customers(rng, customers, now)
         portal_customer = _create_portal_customer(now)
         counts = _create_tickets(rng, config, people, portal_customer, tickets, now)
+        counts["sla_clocks"] = _ensure_sla_clocks(now)
+        counts.update(ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR]))
     counts.update(staff=len(config.staff), teams=len(config.teams), customers=len(people) + 1)
     return DemoResult(created=True, counts=counts)
+
+
+def _ensure_sla_clocks(now: datetime) -> int:
+    """SLA clocks for open tickets that have none (bulk-created demo tickets); never twice.
+
+    Warnings, breaches and escalations whose moment lies before `now` are history: they are marked as
+    handled, so the first sweep does not raise hundreds of late alarms at once.
+    """
+    clocks = []
+    for ticket in Ticket.objects.open().filter(sla__isnull=True).order_by("pk"):
+        sla = sla_services.apply_policy(ticket=ticket, now=now)
+        if sla is None:
+            continue
+        for flag, moment in (
+            ("first_response_warned", sla.first_response_warn_at),
+            ("first_response_breached", sla.first_response_due),
+            ("resolution_warned", sla.resolution_warn_at),
+            ("resolution_breached", sla.resolution_due),
+            ("escalated", sla.escalation_due),
+        ):
+            setattr(sla, flag, getattr(sla, flag) or (moment is not None and moment <= now))
+        sla.next_deadline = (
+            None if sla.paused_since else sla_rules.next_deadline(sla_services.pending_moments(sla))
+        )
+        clocks.append(sla)
+    TicketSla.objects.bulk_update(
+        clocks,
+        [
+            "first_response_warned",
+            "first_response_breached",
+            "resolution_warned",
+            "resolution_breached",
+            "escalated",
+            "next_deadline",
+        ],
+        batch_size=500,
+    )
+    return len(clocks)
 
 
 def _chinese_name(rng: random.Random) -> tuple[str, str]:

@@ -15,6 +15,9 @@ from kefu.core.demo import data
 from kefu.core.demo.build import build_demo
 from kefu.customers.models import Customer, Identity, Organization
 from kefu.customers.rules import normalize_identity
+from kefu.knowledge import bot
+from kefu.knowledge.models import Article, ArticleStatus, FaqEntry, FaqQuestion, KbCategory, Visibility
+from kefu.knowledge.search import search_articles
 from kefu.tickets.models import (
     Category,
     CustomField,
@@ -47,6 +50,10 @@ def _counts() -> dict[str, int]:
         Ticket,
         Message,
         Ticket.tags.through,
+        KbCategory,
+        Article,
+        FaqEntry,
+        FaqQuestion,
     ]
     return {m.__name__: m.objects.count() for m in models}
 
@@ -157,3 +164,58 @@ def test_demo_leaves_out_addresses_that_already_belong_to_a_customer() -> None:
 
     assert result.created
     assert Identity.objects.get(kind="email", lookup=lookup).customer == owner
+
+
+def test_demo_publishes_public_help_center_articles_in_both_languages() -> None:
+    """The demo fills the help center: published public articles, some with a linked English translation."""
+    build_demo(**SMALL)
+
+    public = Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+    assert public.filter(language="zh-hans").count() >= 10
+    translations = public.filter(language="en", translation_of__isnull=False)
+    assert translations.count() >= 3 and all(a.translation_of.language == "zh-hans" for a in translations)
+    assert not Article.objects.exclude(status=ArticleStatus.PUBLISHED).exists()
+    assert any("发票" in a.title for a in search_articles("发票", language="zh-hans"))
+    assert any("invoice" in a.title.lower() for a in search_articles("invoice", language="en"))
+
+
+def test_demo_internal_articles_never_reach_the_portal(client) -> None:
+    """Internal procedures (e.g. refund approval) are published for agents but absent from the help center."""
+    build_demo(**SMALL)
+    internal = list(Article.objects.filter(visibility=Visibility.INTERNAL, status=ArticleStatus.PUBLISHED))
+    assert internal
+
+    home = client.get("/portal/help/").content.decode()
+    found = client.get("/portal/help/search/", {"q": "退款审批"}).content.decode()
+
+    for article in internal:
+        assert article.title not in home and article.title not in found
+        assert client.get(f"/portal/help/a/{article.pk}/").status_code == 404
+    assert all(a.is_public for a in search_articles("退款审批流程", language="zh-hans"))
+
+
+def test_demo_faq_entries_let_the_bot_answer_common_questions() -> None:
+    """Published FAQ entries with several phrasings each, in Chinese and English, that the bot matches."""
+    build_demo(**SMALL)
+
+    entries = FaqEntry.objects.filter(is_published=True).prefetch_related("questions")
+    assert entries.count() >= 25
+    assert all(len(e.questions.all()) >= 3 for e in entries)
+    assert {e.language for e in entries} == {"zh-hans", "en"}
+    reply = bot.answer("怎么开发票", "zh-hans")
+    assert reply.reason == bot.Reason.ANSWERED and "发票" in reply.entry.answer
+    assert bot.answer("How do I reset my password?", "en").reason == bot.Reason.ANSWERED
+
+
+def test_demo_adds_the_knowledge_base_to_a_demo_built_without_one() -> None:
+    """A demo from before the help center gets its articles on the next run, and only once."""
+    build_demo(**SMALL)
+    Article.objects.all().delete()
+    FaqEntry.objects.all().delete()
+
+    build_demo(**SMALL)
+    after = _counts()
+    build_demo(**SMALL)
+
+    assert after["Article"] > 0 and after["FaqEntry"] > 0
+    assert _counts() == after
