@@ -294,7 +294,8 @@ def test_after_a_reconnect_the_agent_fetches_what_the_chat_missed(site, online_a
         await next_frame(agent, "chat.accepted")
         await agent.disconnect()  # the agent's network drops
         await visitor.send_json_to({"type": "message", "client_id": "c2", "text": "while you were away"})
-        await next_frame(visitor, "ack")
+        # wait for this message's own ack: the visitor's socket may still hold the ack of "hi"
+        await frames_until(visitor, lambda seen: any(f["type"] == "ack" and f.get("client_id") == "c2" for f in seen))
 
         again = await connected(cookies[0])
         await again.send_json_to({"type": "chat.sync", "conversation": chat})
