@@ -82,16 +82,21 @@
       (doc.activeElement && doc.activeElement !== doc.body && element.contains(doc.activeElement));
     if (busy) event.preventDefault();
   });
-  // Keep the highlighted queue row across a refresh of the rows.
+  // Keep the highlighted queue row across a refresh of the rows. Only swaps that replace the rows
+  // count (the notification bell swaps too), and a row the agent highlighted meanwhile wins.
   var currentTicket = null;
-  doc.addEventListener("htmx:beforeSwap", function () {
+  function holdsRows(element) { return element && element.querySelector && element.querySelector("[data-queue-row]"); }
+  doc.addEventListener("htmx:beforeSwap", function (event) {
+    if (!holdsRows(event.detail.target)) return;
     var row = currentRow();
     currentTicket = row ? row.getAttribute("data-queue-row") : null;
   });
   doc.addEventListener("htmx:afterSettle", function () {
-    if (!currentTicket) return;
-    var row = $('[data-queue-row="' + currentTicket + '"]');
-    if (row && !row.classList.contains("is-current")) { row.classList.add("is-current"); row.setAttribute("aria-current", "true"); }
+    var wanted = currentTicket;
+    currentTicket = null;
+    if (!wanted || currentRow()) return;
+    var row = $('[data-queue-row="' + wanted + '"]');
+    if (row) { row.classList.add("is-current"); row.setAttribute("aria-current", "true"); }
   });
   doc.addEventListener("htmx:afterSettle", scheduleDismissals);
   doc.addEventListener("htmx:oobAfterSwap", scheduleDismissals);
