@@ -20,6 +20,7 @@ class ChatAccepted(Event):
 @dataclass(frozen=True, kw_only=True)
 class ChatEnded(Event):
     conversation_id: int
+    idle: bool = False  # ended by the idle-chat job, not by a person on a socket (who pushed it already)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,13 +6,14 @@ only change the database and emit events.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -562,7 +563,34 @@ def link_ticket(*, conversation: Conversation, actor, ticket: Ticket) -> Convers
     return conversation
 
 
-def end(*, conversation: Conversation, actor=None) -> Conversation:
+def end_idle_conversations(*, now: datetime | None = None, batch: int = 200) -> list[int]:
+    """End open chats without a message for `CHAT_IDLE_MINUTES` (the visitor left without saying so).
+
+    Each is ended like a visitor's own end (transcript kept, ticket solved unless kept), after a system
+    line that says why; `end` claims the chat with a conditional update, so two jobs never end one twice.
+    """
+    now = now or clock.now()
+    cutoff = now - timedelta(minutes=settings.CHAT_IDLE_MINUTES)
+    stale = (
+        Conversation.objects.filter(status__in=OPEN_STATUSES, created_at__lt=cutoff)
+        .annotate(last_message=Max("messages__created_at"))
+        .filter(Q(last_message__lt=cutoff) | Q(last_message__isnull=True))
+        .order_by("pk")[:batch]
+    )
+    ended = []
+    for conversation in stale:
+        with transaction.atomic():
+            _system(
+                conversation,
+                _("The chat ended after %(minutes)d minutes without a message.")
+                % {"minutes": settings.CHAT_IDLE_MINUTES},
+            )
+            end(conversation=conversation, actor=None, idle=True)
+        ended.append(conversation.pk)
+    return ended
+
+
+def end(*, conversation: Conversation, actor=None, idle: bool = False) -> Conversation:
     """End the chat (its agent or a supervisor; the visitor when `actor` is None) and store the transcript.
 
     The transcript becomes a note on the chat's ticket (and on a linked ticket). Unless the chat was kept
@@ -595,7 +623,7 @@ def end(*, conversation: Conversation, actor=None) -> Conversation:
             # The bot answered and the visitor is done: nothing waits for a person.
             ticket_services.close_by_customer(ticket=ticket, customer=conversation.customer)
             _fresh_ticket(conversation)
-        emit(ChatEnded(conversation_id=conversation.pk))
+        emit(ChatEnded(conversation_id=conversation.pk, idle=idle))
     return conversation
 
 

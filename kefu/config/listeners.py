@@ -74,6 +74,14 @@ def connect() -> None:
     subscribe(PresenceChanged, assignment.presence_changed, background=True)
     subscribe(UserDeactivated, assignment.user_deactivated, background=True)
 
+    # Live chat: an agent coming online is offered the oldest waiting chat; chats the idle job ends are
+    # pushed to the widget and the console (what a socket changes, its consumer pushes itself).
+    from kefu.chat.events import ChatEnded
+    from kefu.realtime import chat_listeners
+
+    subscribe(PresenceChanged, chat_listeners.offer_waiting_chat)
+    subscribe(ChatEnded, chat_listeners.chat_ended_by_the_server)
+
 
 def _email_mailbox(ticket) -> dict[str, str]:
     """The mailbox (name and id) the first mail of an e-mail ticket was fetched from, for intake rules."""

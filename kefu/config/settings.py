@@ -193,6 +193,8 @@ TIME_ZONE = "UTC"  # stored and computed in UTC; shown in the user's zone
 DEFAULT_USER_TIMEZONE = env_str("DEFAULT_USER_TIMEZONE", "Asia/Shanghai")
 # Routing: below this classifier confidence (percent) a new ticket goes to the default team for manual triage.
 ROUTING_CLASSIFIER_THRESHOLD = env_int("ROUTING_CONFIDENCE_PERCENT", 60) / 100
+# Live chat: an open chat without a message for this many minutes is ended (the visitor has left).
+CHAT_IDLE_MINUTES = env_int("CHAT_IDLE_MINUTES", 30)
 
 # --- Static files and uploads -------------------------------------------------------------------
 STATIC_URL = "/static/"
