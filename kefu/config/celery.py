@@ -14,6 +14,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 15.0},
     "chat-end-idle": {"task": "kefu.chat.end_idle", "schedule": 60.0},
+    "knowledge-deflections": {"task": "kefu.knowledge.settle_deflections", "schedule": 5 * 60.0},
     "api-idempotency-purge": {"task": "kefu.api.purge_idempotency_keys", "schedule": 60 * 60.0},
     # Every active IMAP/POP3 mailbox is polled; a poll only fetches mail not yet stored.
     "email-poll": {"task": "email_channel.poll_all", "schedule": 30.0},

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kefu.knowledge import rules, search, services
 from kefu.knowledge.models import SuggestionOpen
@@ -99,3 +100,19 @@ def test_help_search_logs_zero_result_searches_for_editors(client, refund, edito
 def test_portal_header_links_the_help_center(client):
     page = client.get(reverse("portal:login")).content.decode()
     assert 'href="/portal/help/"' in page
+
+
+@pytest.mark.django_db
+def test_the_periodic_job_settles_deflections_without_anyone_opening_the_knowledge_page(
+    client, customer_user, refund
+):
+    from kefu.config.celery import app
+    from kefu.knowledge.tasks import settle
+
+    client.force_login(customer_user)
+    client.get(reverse("portal:help:article", args=[refund.pk]), {"from": "suggested"})
+    SuggestionOpen.objects.update(opened_at=timezone.now() - timedelta(minutes=31))
+
+    assert settle.apply().get() == 1
+    assert SuggestionOpen.objects.get().outcome == "deflected"
+    assert app.conf.beat_schedule["knowledge-deflections"]["task"] == settle.name
