@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
 
 from kefu.accounts.models import User
 from kefu.chat.models import Conversation, ConversationStatus
@@ -161,7 +162,9 @@ def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7, langu
         first_response_sla=Share(sla["first_met"], sla["first_met"] + sla["first_breached"]),
         resolution_sla=Share(sla["resolution_met"], sla["resolution_met"] + sla["resolution_breached"]),
         by_channel=bars([(str(channel_labels.get(c, c)), n) for c, n in by_channel]),
-        by_category=bars([(((en or zh) if english else zh) or "—", n) for zh, en, n in by_category]),
+        by_category=bars(
+            [(((en or zh) if english else zh) or gettext("Uncategorized"), n) for zh, en, n in by_category]
+        ),
         daily=bars([(day_label(d), daily_counts.get(d, 0)) for d in days]),
         agents=[AgentLoad(user=u, open_tickets=u.open_tickets, solved_today=u.solved_today) for u in agents],
         chats_waiting=chats["waiting"],
