@@ -1,5 +1,6 @@
 """Serializer building blocks shared by the apps' API modules: strict input, safe JSON values."""
 
+import copy
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_CUSTOM_VALUE_LENGTH = 1000
+
+
+class BuiltOnceFieldsMixin:
+    """For a ModelSerializer: work out its fields from the model once per process, not per instance.
+
+    `ModelSerializer.get_fields` inspects the model and builds every field anew for each serializer (over
+    1 ms for a ticket); the result depends only on the class, so keep it and hand each instance a deep
+    copy — what DRF does anyway with the fields a plain `Serializer` declares. Labels and help texts stay
+    lazy translations, so the language of the request still applies.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
 
 
 class StrictInputSerializer(serializers.Serializer):

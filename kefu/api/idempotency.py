@@ -156,9 +156,13 @@ class _bounded_lock_wait:
         if self.active:
             seconds = getattr(settings, "KEFU_IDEMPOTENCY_WAIT_SECONDS", 10)
             with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('lock_timeout')")
+                # One round trip: read the setting to restore (in the fenced subquery, so first), then set ours.
+                cursor.execute(
+                    "SELECT previous.setting, set_config('lock_timeout', %s, true)"
+                    " FROM (SELECT current_setting('lock_timeout') AS setting OFFSET 0) AS previous",
+                    [f"{int(seconds * 1000)}ms"],
+                )
                 self.previous = cursor.fetchone()[0]
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(seconds * 1000)}ms"])
         return self
 
     def __exit__(self, exc_type, exc, tb):

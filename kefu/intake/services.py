@@ -62,13 +62,13 @@ def ingest(inbound: InboundMessage, *, reopen_closed: bool = True) -> IngestResu
                     channel=inbound.channel, external_id=inbound.external_id,
                 )
                 return IngestResult(ticket, message, created=False)
-            ticket = ticket_services.create_ticket(
+            ticket, message = ticket_services.create_ticket_with_message(
                 customer=customer, subject=inbound.subject or _subject_from(inbound), text=inbound.text,
                 html=inbound.html, channel=inbound.channel, category=_category(inbound.category_code),
                 attachments=inbound.attachments, custom_fields=inbound.custom_fields or None,
                 external_id=inbound.thread_id, message_external_id=inbound.external_id,
             )
-            return IngestResult(ticket, ticket.messages.get(kind="customer"), created=True)
+            return IngestResult(ticket, message, created=True)
     except IntegrityError:
         # A concurrent delivery of the same message won the race on the unique external id.
         previous = _already_stored(inbound)

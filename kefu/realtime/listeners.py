@@ -17,7 +17,9 @@ ACCESS_FIELDS = frozenset({"team", "assignee"})
 
 
 def ticket_created(event: TicketCreated) -> None:
-    _changed(event.ticket_id, what="created", actor=None)
+    # No queue hint of its own: a new ticket always comes with its first message (`create_ticket` emits
+    # MessageAdded in the same transaction), whose push right after this one tells every queue.
+    _changed(event.ticket_id, what="created", actor=None, tell_queues=False)
 
 
 def message_added(event: MessageAdded) -> None:
@@ -45,10 +47,13 @@ def ticket_assigned(event: TicketAssigned) -> None:
     )
 
 
-def _changed(ticket_id: int, *, what: str, actor: int | None, recheck_access: bool = False, **extra) -> None:
+def _changed(
+    ticket_id: int, *, what: str, actor: int | None, recheck_access: bool = False, tell_queues: bool = True, **extra
+) -> None:
     payload = {"ticket": ticket_id, "what": what, "actor": actor, **extra}
     broadcast(groups.ticket(ticket_id), "ticket.changed", payload, recheck_access=recheck_access)
-    broadcast(groups.QUEUE, "queue.changed", {})
+    if tell_queues:
+        broadcast(groups.QUEUE, "queue.changed", {})
 
 
 def notifications_changed(event: NotificationCreated | NotificationsRead) -> None:

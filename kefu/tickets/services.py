@@ -5,7 +5,9 @@ audit row, and emits a domain event that listeners (live updates, notifications,
 commit. Forms, the API, the portal and the channel adapters all call these; none writes a ticket itself.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from kefu.audit.services import record
+from kefu.audit.services import audit_entry, record, record_all
 from kefu.core import clock
 from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.core.events import emit
@@ -41,7 +43,12 @@ from .models import (
 # --- creating and conversing ---------------------------------------------------------------------
 
 
-def create_ticket(
+def create_ticket(**kwargs) -> Ticket:
+    """Open a ticket for `customer` with its first message (the arguments of `create_ticket_with_message`)."""
+    return create_ticket_with_message(**kwargs)[0]
+
+
+def create_ticket_with_message(
     *,
     customer,
     subject: str,
@@ -61,8 +68,8 @@ def create_ticket(
     external_id: str = "",
     message_external_id: str = "",
     created_at: datetime | None = None,
-) -> Ticket:
-    """Open a ticket for `customer` with its first message. `actor` is the staff user when an agent opens it."""
+) -> tuple[Ticket, Message]:
+    """Open a ticket for `customer` with its first message; return both. `actor`: the agent who opens it."""
     subject = (subject or "").strip()
     if not subject:
         raise InvalidInput(_("A subject is required."), field="subject")
@@ -76,11 +83,15 @@ def create_ticket(
         from kefu.accounts.models import Team
 
         team = Team.objects.filter(is_default=True).first()
-    with transaction.atomic():
+    custom_fields = clean_custom_fields(custom_fields or {})
+    # No savepoint of its own: inside a caller's transaction (the API, intake) a failure here rolls back
+    # with the caller's, as it would anyway; nothing above this point writes.
+    with transaction.atomic(savepoint=False):
         ticket = Ticket.objects.create(
             subject=subject[:255], customer=customer, channel=channel, category=category, priority=priority,
-            severity=severity, team=team, assignee=assignee, custom_fields=clean_custom_fields(custom_fields or {}),
+            severity=severity, team=team, assignee=assignee, custom_fields=custom_fields,
             external_id=external_id[:255], created_at=now, updated_at=now, last_customer_message_at=now,
+            message_count=1,  # the first message, inserted next in this transaction
         )
         if tags:
             ticket.tags.set(_tags_named(tags))
@@ -91,12 +102,10 @@ def create_ticket(
             body_text=text, body_html=html, channel=channel, external_id=message_external_id[:255], created_at=now,
         )
         store_attachments(message, attachments)
-        Ticket.objects.filter(pk=ticket.pk).update(message_count=1)
-        ticket.message_count = 1
         record(actor=actor, action="ticket.create", obj=ticket, changes={"subject": [None, ticket.subject]})
         emit(TicketCreated(ticket_id=ticket.pk))
         emit(MessageAdded(ticket_id=ticket.pk, message_id=message.pk, kind=message.kind, actor_id=message.author_id))
-    return ticket
+    return ticket, message
 
 
 def add_customer_message(
@@ -224,7 +233,8 @@ def update_ticket(*, ticket: Ticket, actor, changes: TicketChanges) -> Ticket:
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         now = clock.now()
-        changed = _apply_changes(locked, actor, changes, now)
+        with _audit_rows_together():
+            changed = _apply_changes(locked, actor, changes, now)
         if changed:
             locked.updated_at = now
             locked.save()
@@ -463,6 +473,8 @@ def clean_custom_fields(values: dict) -> dict:
     """Keep only known, active custom fields, with values of the right type."""
     if not isinstance(values, dict):
         raise InvalidInput(_("Custom fields must be an object of key: value."), field="custom_fields")
+    if not values:
+        return {}
     fields = {f.key: f for f in CustomField.objects.filter(is_active=True, key__in=list(values))}
     cleaned: dict = {}
     for key, value in values.items():
@@ -505,8 +517,29 @@ def _event(ticket: Ticket, actor, event_type: str, data: dict, now: datetime) ->
     )
 
 
+# While `update_ticket` applies several changes, their audit rows (one per field) wait here to be written
+# in one INSERT; anywhere else each is written at once.
+_pending_audit: ContextVar[list | None] = ContextVar("kefu_tickets_pending_audit", default=None)
+
+
+@contextmanager
+def _audit_rows_together() -> Iterator[None]:
+    rows: list = []
+    token = _pending_audit.set(rows)
+    try:
+        yield
+    finally:
+        _pending_audit.reset(token)
+    record_all(rows)  # only when the changes all went through; a refused one raised above
+
+
 def _audit_field(ticket: Ticket, actor, name: str, old, new) -> None:
-    record(actor=actor, action="ticket.update", obj=ticket, changes={name: [old, new]})
+    entry = audit_entry(actor=actor, action="ticket.update", obj=ticket, changes={name: [old, new]})
+    pending = _pending_audit.get()
+    if pending is None:
+        entry.save()
+    else:
+        pending.append(entry)
 
 
 def _label(obj) -> str | None:

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from kefu.accounts.api.serializers import TeamRefSerializer, UserRefSerializer
 from kefu.accounts.models import Team
-from kefu.api.fields import CustomFieldValuesField, StrictInputSerializer
+from kefu.api.fields import BuiltOnceFieldsMixin, CustomFieldValuesField, StrictInputSerializer
 from kefu.customers.models import Customer
 from kefu.customers.rules import normalize_identity
 from kefu.tickets.models import (
@@ -52,7 +52,7 @@ class CustomerRefSerializer(serializers.Serializer):
     tier = serializers.CharField()
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     number = serializers.IntegerField(read_only=True)
     category = CodeNameSerializer(allow_null=True)
     priority = CodeNameSerializer(allow_null=True)
@@ -106,7 +106,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     """One timeline entry. Events carry `event_type` and `event_data` instead of text."""
 
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
