@@ -6,7 +6,9 @@ were named at the time of the change.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import AssignmentStrategy
@@ -111,7 +113,13 @@ def _escalated(message: Message, data: dict) -> str:
 
 
 def _describers() -> dict[str, Callable[[Message, dict], str]]:
-    # Built per call so the sentences are translated in the language active at rendering time.
+    return _describers_in(get_language())
+
+
+@lru_cache(maxsize=32)
+def _describers_in(language: str | None) -> dict[str, Callable[[Message, dict], str]]:
+    # Built once per language (not per event of a timeline): the sentences are translated in the language
+    # active at rendering time, and the catalogs do not change while the process runs.
     return {
         "status_changed": _status,
         "priority_changed": _field(_("%(actor)s changed the priority from %(old)s to %(new)s")),

@@ -2,12 +2,20 @@
 
 The clock carries its deadline (epoch milliseconds), the server's time and its sentences in data
 attributes; kefu/static/kefu/countdown.js counts it down every second ("12m left" → "breached by 3m").
+
+Rendered inline with `format_html` (the queue shows one per row): an inclusion template per row and the
+sentences' JSON rebuilt per row were a quarter of a queue request (var/bench/PROFILE.md, issue 7).
 """
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.core import clock
@@ -46,6 +54,12 @@ def clock_for(ticket) -> rules.ClockState | None:
 
 def live_texts() -> str:
     """The clock's sentences for countdown.js, as JSON: {time}, {d}, {h}, {m}, {s} are filled in the browser."""
+    return _live_texts(get_language())
+
+
+@lru_cache(maxsize=32)
+def _live_texts(language: str | None) -> str:
+    # Built once per language (the catalogs do not change while the process runs), not once per row.
     return json.dumps(
         {
             "left": _("%(time)s left") % {"time": "{time}"},
@@ -63,30 +77,42 @@ def _epoch_ms(moment: datetime | None) -> int | str:
     return int(moment.timestamp() * 1000) if moment else ""
 
 
-@register.inclusion_tag("sla/_clock.html")
-def sla_clock(ticket, detailed: bool = False) -> dict:
+_NO_CLOCK = mark_safe('<span class="muted">—</span>\n')
+_CLOCK = (
+    '<span class="sla-clock sla-{state}" data-sla-clock data-sla-state="{state}" data-sla-due="{due}" '
+    'data-sla-due-ms="{due_ms}" data-sla-warn-ms="{warn_ms}" data-sla-now-ms="{now_ms}" data-sla-texts="{texts}" '
+    'title="{target}: {due_local}">{prefix}<span data-sla-text>{text}</span></span>\n'
+)
+
+
+@register.simple_tag
+def sla_clock(ticket, detailed: bool = False) -> SafeString:
+    """The clock's <span> (countdown.js moves it); in a list, a dash for a ticket without a running clock."""
     state = clock_for(ticket)
     if state is None:
-        return {"state": None, "detailed": detailed}
-    labels = {"first_response": _("First response"), "resolution": _("Resolution")}
+        return mark_safe("\n") if detailed else _NO_CLOCK
     if state.state == "breached":
         text = _("breached by %(time)s") % {"time": _duration(state.seconds)}
     elif state.state == "paused":
         text = _("paused, %(time)s left") % {"time": _duration(state.seconds)}
     else:
         text = _("%(time)s left") % {"time": _duration(state.seconds)}
+    target = _("First response") if state.target == "first_response" else _("Resolution")
     sla = ticket.sla
     warn_at = sla.first_response_warn_at if state.target == "first_response" else sla.resolution_warn_at
-    return {
-        "state": state,
-        "text": text,
-        "target": labels[state.target],
-        "detailed": detailed,
-        "due_ms": _epoch_ms(state.due),
-        "warn_ms": _epoch_ms(warn_at),
-        "now_ms": _epoch_ms(clock.now()),
-        "texts": live_texts(),
-    }
+    return format_html(
+        _CLOCK,
+        state=state.state,
+        due=state.due.isoformat(),
+        due_ms=_epoch_ms(state.due),
+        warn_ms=_epoch_ms(warn_at),
+        now_ms=_epoch_ms(clock.now()),
+        texts=live_texts(),
+        target=target,
+        due_local=timezone.localtime(state.due).strftime("%Y-%m-%d %H:%M"),
+        prefix=format_html("{} · ", target) if detailed else "",
+        text=text,
+    )
 
 
 @register.simple_tag

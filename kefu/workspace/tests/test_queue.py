@@ -256,7 +256,7 @@ def test_queue_query_count_is_small(login, agent, front_line, customer, django_a
     _make_tickets(30, front_line, agent, customer)
     client = login(agent)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(URL, {"view": "all", "q": "订单"})
     assert len(numbers(response)) == 30
 

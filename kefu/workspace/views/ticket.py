@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,6 +19,7 @@ from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priori
 from kefu.tickets.services import TicketChanges, add_note, add_reply, apply_macro, update_ticket
 
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
+from ..widgets import use_fast_widgets
 from .common import render_fragments, staff_required, wants_partial
 from .customers import identity_context
 
@@ -38,12 +40,26 @@ _RISKY_TYPES = (
 )
 
 
-def load_ticket(request: HttpRequest, pk: int) -> Ticket:
-    """The ticket if the user may see it (404 otherwise), with what the page shows of it."""
-    queryset = Ticket.objects.select_related(
-        "customer__organization", "category", "priority", "team", "assignee", "sla"
-    )
-    return get_visible_ticket(request.user, pk, queryset)
+# A message's author shows only a name: the rest of the user row is not read.
+_UNSHOWN_AUTHOR_COLUMNS = (
+    "author__password",
+    "author__last_login",
+    "author__date_joined",
+    "author__hire_date",
+    "author__skills",
+)
+
+
+def load_ticket(request: HttpRequest, pk: int, *, menus_joined: bool = True) -> Ticket:
+    """The ticket if the user may see it (404 otherwise), with what the page shows of it.
+
+    `menus_joined=False` leaves out category, priority and team, which the page takes from its field menus
+    (`ticket_context` loads them anyway): on PostgreSQL, planning the seven-table join cost more than running it.
+    """
+    related = ["customer__organization", "assignee", "sla"]
+    if menus_joined:
+        related += ["category", "priority", "team"]
+    return get_visible_ticket(request.user, pk, Ticket.objects.select_related(*related))
 
 
 def visible_macros(user):
@@ -69,17 +85,24 @@ def ticket_context(
     """Everything the page and its partials show, in a fixed number of queries."""
     user = request.user
     tag_names = sorted(ticket.tags.values_list("name", flat=True))
-    timeline = list(ticket.messages.select_related("author").prefetch_related("attachments"))
+    timeline = list(
+        ticket.messages.select_related("author")
+        .defer(*_UNSHOWN_AUTHOR_COLUMNS)
+        .prefetch_related("attachments")
+    )
     can_work = user.has_perm("tickets.change_ticket")
     if form is None:
         form = TicketFieldsForm(ticket=ticket, options=field_options(user, ticket), tag_names=tag_names)
+    use_fast_widgets(form)
+    _attach_menu_objects(ticket, form.options)
     other_tickets = list(
         visible_tickets(user)
         .filter(customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
-        .select_related("priority")
+        .only("id", "subject", "status", "created_at")  # all the side list shows
         .order_by("-created_at")[:10]
     )
+    _label_other_tickets(other_tickets)
     return {
         "ticket": ticket,
         "customer": ticket.customer,
@@ -97,11 +120,36 @@ def ticket_context(
     }
 
 
+def _attach_menu_objects(ticket: Ticket, options: FieldOptions) -> None:
+    """Category, priority and team from the menus' lists (which always hold the ticket's own), not a join."""
+    for name, objects in (
+        ("category", options.categories),
+        ("priority", options.priorities),
+        ("team", options.teams),
+    ):
+        wanted = getattr(ticket, f"{name}_id")
+        found = next((obj for obj in objects if obj.pk == wanted), None)
+        if wanted is None or found is not None:
+            setattr(ticket, name, found)
+
+
+_URL_SENTINEL = 987654321987654321  # a ticket id no real ticket has, replaced by each row's id
+
+
+def _label_other_tickets(tickets: list[Ticket]) -> None:
+    """Status label and link of each row of the side list, with one translation table and one reverse()."""
+    labels = {code: str(label) for code, label in Status.choices}
+    link = reverse("workspace:ticket", args=[_URL_SENTINEL])
+    for other in tickets:
+        other.status_label = labels.get(other.status, other.status)
+        other.url = link.replace(str(_URL_SENTINEL), str(other.pk))
+
+
 @require_GET
 @staff_required
 def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     """`/agent/tickets/<pk>/`; a ticket the user may not see is a 404."""
-    ticket = load_ticket(request, pk)
+    ticket = load_ticket(request, pk, menus_joined=False)
     part = request.GET.get("part")
     if wants_partial(request) and part in LIVE_PARTS:
         # A live hint said someone else changed the ticket: refresh that part of the page.
