@@ -183,13 +183,18 @@ def clock_state(
     resolution: tuple[datetime | None, datetime | None, bool],
     paused: bool,
     now: datetime,
+    paused_since: datetime | None = None,
 ) -> ClockState | None:
-    """The clock to show: the first unmet target's (warn_at, due, met) — first response before resolution."""
+    """The clock to show: the first unmet target's (warn_at, due, met) — first response before resolution.
+
+    A paused clock stands still where the pause began: its seconds are what was left then, negative when
+    the target had already been missed (the due moment moves on only when the clock runs again).
+    """
     for target, (warn_at, due, met) in (("first_response", first), ("resolution", resolution)):
         if met or due is None:
             continue
         if paused:
-            return ClockState(target, due, "paused", max(0, int((due - now).total_seconds())))
+            return ClockState(target, due, "paused", int((due - (paused_since or now)).total_seconds()))
         if due <= now:
             return ClockState(target, due, "breached", int((now - due).total_seconds()))
         state = "warning" if warn_at is not None and warn_at <= now else "ok"

@@ -49,6 +49,7 @@ def clock_for(ticket) -> rules.ClockState | None:
         resolution=(sla.resolution_warn_at, sla.resolution_due, sla.resolution_met),
         paused=sla.paused_since is not None,
         now=clock.now(),
+        paused_since=sla.paused_since,
     )
 
 
@@ -93,6 +94,8 @@ def sla_clock(ticket, detailed: bool = False) -> SafeString:
         return mark_safe("\n") if detailed else _NO_CLOCK
     if state.state == "breached":
         text = _("breached by %(time)s") % {"time": _duration(state.seconds)}
+    elif state.state == "paused" and state.seconds < 0:
+        text = _("paused, breached by %(time)s") % {"time": _duration(-state.seconds)}
     elif state.state == "paused":
         text = _("paused, %(time)s left") % {"time": _duration(state.seconds)}
     else:

@@ -51,3 +51,22 @@ def test_a_paused_clock_is_marked_so_the_browser_leaves_it_alone(agent, front_li
     apply_policy(ticket=ticket)
 
     assert _clock(_page(agent, "/agent/", "en"))["data-sla-state"] == "paused"
+
+
+def test_a_clock_paused_after_its_deadline_says_it_was_missed(agent, front_line):
+    from django.utils import timezone, translation
+
+    from kefu.sla.models import TicketSla
+    from kefu.sla.templatetags.sla_tags import sla_clock
+    from kefu.tickets.models import Ticket
+
+    SlaPolicyFactory(first_response=timedelta(hours=4), business_time=False)
+    ticket = TicketFactory(team=front_line, assignee=agent, created_at=timezone.now() - timedelta(hours=6))
+    apply_policy(ticket=ticket, now=ticket.created_at)
+    TicketSla.objects.filter(ticket=ticket).update(paused_since=timezone.now())
+
+    with translation.override("en"):
+        html = sla_clock(Ticket.objects.select_related("sla").get(pk=ticket.pk))
+
+    assert 'data-sla-state="paused"' in html
+    assert "paused, breached by 2h" in html

@@ -171,6 +171,18 @@ def test_clock_state_shows_first_response_then_resolution():
     assert clock_state(first=met, resolution=(None, None, False), paused=False, now=now) is None
 
 
+def test_a_paused_clock_stands_where_the_pause_began():
+    """Paused with 1 h left it shows 1 h left however long the pause; paused after the due moment, the miss."""
+    first = (at(2026, 11, 23, 11), at(2026, 11, 23, 13), False)
+    resolution = (None, at(2026, 11, 25, 9), False)
+    waiting = clock_state(first=first, resolution=resolution, paused=True, now=at(2026, 11, 24, 9),
+                          paused_since=at(2026, 11, 23, 12))
+    assert (waiting.state, waiting.seconds) == ("paused", 3600)
+    missed = clock_state(first=first, resolution=resolution, paused=True, now=at(2026, 11, 24, 9),
+                         paused_since=at(2026, 11, 23, 15))
+    assert (missed.state, missed.seconds) == ("paused", -7200)
+
+
 @pytest.mark.parametrize(
     ("seconds", "parts"), [(0, (0, 0, 0)), (59, (0, 0, 1)), (3600, (0, 1, 0)), (90061, (1, 1, 2))]
 )
