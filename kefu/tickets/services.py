@@ -309,8 +309,7 @@ def assign_by_routing(*, ticket: Ticket, assignee, reason: str) -> Ticket:
         raise InvalidInput(_("Tickets can only be assigned to active staff."), field="assignee")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        new_id = getattr(assignee, "pk", None)
-        if locked.assignee_id == new_id:
+        if locked.assignee_id == getattr(assignee, "pk", None):
             return locked
         now = clock.now()
         # Conditional on the assignee just read: even where row locks are no-ops (SQLite), two workers
@@ -319,14 +318,11 @@ def assign_by_routing(*, ticket: Ticket, assignee, reason: str) -> Ticket:
             assignee=assignee, updated_at=now
         ):
             return Ticket.objects.get(pk=locked.pk)
-        old = locked.assignee
-        data = {"assignee_id": new_id, "assignee_name": assignee.name if assignee else "", "reason": reason}
+        extra = {"reason": reason}
         if assignee is None:
-            data["previous_name"] = old.name if old else ""
-        _event(locked, None, "assigned" if assignee else "unassigned", data, now)
-        _audit_field(locked, None, "assignee", _label(old), _label(assignee))
-        locked.assignee, locked.updated_at = assignee, now
-        emit(TicketAssigned(ticket_id=locked.pk, assignee_id=new_id, actor_id=None))
+            extra["previous_name"] = locked.assignee.name if locked.assignee else ""
+        _assign(locked, None, assignee, now, extra=extra)
+        locked.updated_at = now
         emit(TicketUpdated(ticket_id=locked.pk, fields=("assignee",), actor_id=None))
     return locked
 
@@ -430,7 +426,10 @@ def _set_status(ticket: Ticket, new: str, *, actor, now: datetime, by_customer: 
     _audit_field(ticket, actor, "status", old, new)
 
 
-def _assign(ticket: Ticket, actor, assignee, now: datetime) -> None:
+def _assign(ticket: Ticket, actor, assignee, now: datetime, *, extra: dict | None = None) -> None:
+    """Set the assignee in memory (the caller saves), with its timeline event, audit row and event.
+
+    `extra`: more data for the timeline event (assignment by routing gives its reason)."""
     to_self_or_nobody = assignee is None or (actor is not None and assignee.pk == actor.pk)
     if actor is not None and not to_self_or_nobody and not actor.has_perm("tickets.assign_ticket"):
         if not (ticket.team_id and assignee.teams.filter(pk=ticket.team_id).exists()):
@@ -440,6 +439,7 @@ def _assign(ticket: Ticket, actor, assignee, now: datetime) -> None:
     old = ticket.assignee
     ticket.assignee = assignee
     data = {"assignee_id": getattr(assignee, "pk", None), "assignee_name": assignee.name if assignee else ""}
+    data.update(extra or {})
     _event(ticket, actor, "assigned" if assignee else "unassigned", data, now)
     _audit_field(ticket, actor, "assignee", _label(old), _label(assignee))
     emit(TicketAssigned(ticket_id=ticket.pk, assignee_id=data["assignee_id"], actor_id=getattr(actor, "pk", None)))
