@@ -142,21 +142,21 @@ def start_conversation(
     if not site.bot_enabled and (reason := unavailable_reason(site=site)):
         raise ChatUnavailable(reason)
     kind, value = _identity(site, visitor_id, answers)
-    result = ingest(
-        InboundMessage(
-            channel="chat",
-            identity_kind=kind,
-            identity_value=value,
-            name=answers.get("name", name),
-            language=language,
-            text=clean,
-            thread_id=f"chat:{uuid.uuid4().hex}",
-        )
-    )
-    customer = result.ticket.customer
     topic = ChatTopic.objects.filter(pk=answers["topic"]).first() if "topic" in answers else None
     with_bot = site.bot_enabled
-    with transaction.atomic():
+    with transaction.atomic():  # the chat's ticket and the chat itself: both or neither
+        result = ingest(
+            InboundMessage(
+                channel="chat",
+                identity_kind=kind,
+                identity_value=value,
+                name=answers.get("name", name),
+                language=language,
+                text=clean,
+                thread_id=f"chat:{uuid.uuid4().hex}",
+            )
+        )
+        customer = result.ticket.customer
         conversation = Conversation.objects.create(
             site=site,
             customer=customer,
@@ -347,14 +347,15 @@ def accept(*, conversation: Conversation, actor) -> Conversation:
     """Claim a queued chat for `actor`. A conditional UPDATE: of two agents accepting at once, one wins."""
     if not (actor.is_active and actor.is_staff):
         raise NotAllowed(_("Only staff may take chats."))
-    claimed = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.QUEUED).update(
-        status=ConversationStatus.ACTIVE, agent=actor, accepted_at=clock.now()
-    )
-    if not claimed:
-        raise Conflict(_("Someone else has already taken this chat, or it has ended."))
-    conversation.refresh_from_db()
-    _assign_ticket(conversation, actor)
-    emit(ChatAccepted(conversation_id=conversation.pk, agent_id=actor.pk))
+    with transaction.atomic():  # the claim and the ticket's assignment stand or fall together
+        claimed = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.QUEUED).update(
+            status=ConversationStatus.ACTIVE, agent=actor, accepted_at=clock.now()
+        )
+        if not claimed:
+            raise Conflict(_("Someone else has already taken this chat, or it has ended."))
+        conversation.refresh_from_db()
+        _assign_ticket(conversation, actor)
+        emit(ChatAccepted(conversation_id=conversation.pk, agent_id=actor.pk))
     return conversation
 
 
@@ -371,8 +372,7 @@ def _assign_ticket(conversation: Conversation, agent) -> None:
         and ticket.status in (Status.NEW, Status.OPEN)
         and can_work_ticket(agent, ticket)
     ):
-        ticket_services.assign_ticket(ticket=ticket, actor=agent, assignee=agent)
-        _fresh_ticket(conversation)
+        conversation.ticket = ticket_services.assign_ticket(ticket=ticket, actor=agent, assignee=agent)
 
 
 def queued() -> "list[Conversation]":
@@ -617,12 +617,10 @@ def end(*, conversation: Conversation, actor=None, idle: bool = False) -> Conver
             and ticket.status in (Status.NEW, Status.OPEN)
             and can_work_ticket(note_author, ticket)
         ):
-            ticket_services.change_status(ticket=ticket, actor=note_author, status=Status.SOLVED)
-            _fresh_ticket(conversation)
+            conversation.ticket = ticket_services.change_status(ticket=ticket, actor=note_author, status=Status.SOLVED)
         elif actor is None and conversation.phase == Phase.BOT and not conversation.follow_up:
             # The bot answered and the visitor is done: nothing waits for a person.
-            ticket_services.close_by_customer(ticket=ticket, customer=conversation.customer)
-            _fresh_ticket(conversation)
+            conversation.ticket = ticket_services.close_by_customer(ticket=ticket, customer=conversation.customer)
         emit(ChatEnded(conversation_id=conversation.pk, idle=idle))
     return conversation
 
