@@ -4,14 +4,14 @@ from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
 from kefu.sla.models import Escalation, SlaTarget
 from kefu.sla.services import escalation_targets, supervisors_of
 from kefu.tickets.events import MessageAdded, TicketAssigned
-from kefu.tickets.models import Message, MessageKind, Ticket
+from kefu.tickets.models import MessageKind, Ticket
 
 from .models import Kind
 from .services import notify
 
 
 def _ticket(ticket_id: int) -> Ticket | None:
-    return Ticket.objects.select_related("assignee", "team__lead").filter(pk=ticket_id).first()
+    return Ticket.objects.select_related("assignee", "team__lead", "customer").filter(pk=ticket_id).first()
 
 
 def _lead(ticket: Ticket):
@@ -73,8 +73,7 @@ def message_added(event: MessageAdded) -> None:
     actor = _user(event.actor_id)
     author = actor.name if actor else ""
     if event.kind == MessageKind.CUSTOMER:
-        message = Message.objects.select_related("ticket__customer").filter(pk=event.message_id).first()
-        author = message.ticket.customer.name if message else ""
+        author = ticket.customer.name
     notify(recipients=[ticket.assignee], kind=Kind.REPLIED, ticket=ticket, actor=actor, params={"author": author})
 
 

@@ -1,8 +1,8 @@
-"""SLA configuration in the Django admin: calendars with their dates, policies; breaches and escalations read-only."""
+"""SLA configuration in the Django admin (audited: it moves every deadline): calendars, policies; breaches and escalations read-only."""
 
 from django.contrib import admin
 
-from kefu.administration.admin_tools import ReadOnlyAdmin
+from kefu.administration.admin_tools import AuditedAdmin, ReadOnlyAdmin
 
 from .models import BusinessCalendar, CalendarDate, Escalation, SlaEvent, SlaPolicy
 
@@ -13,13 +13,13 @@ class CalendarDateInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(AuditedAdmin):
     list_display = ("name", "time_zone", "use_china_holidays", "always_open")
     inlines = [CalendarDateInline]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = (
         "name",
         "position",

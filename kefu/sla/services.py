@@ -261,14 +261,17 @@ def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None 
 
 def escalate_automatically(*, ticket: Ticket, reason: str, to_level: str | None = None) -> Escalation | None:
     """A rule (SLA, reopen, intake) escalates: never past the top, never down, never a solved ticket."""
-    ticket = Ticket.objects.filter(pk=ticket.pk).first()
-    if ticket is None or ticket.status in DONE_STATUSES:
-        return None
-    from_level = Level(current_level(ticket))
-    target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
-    if target.rank <= from_level.rank:
-        return None
-    return escalate_ticket(ticket=ticket, actor=None, reason=reason, to_level=target)
+    with transaction.atomic():
+        # Under the ticket's row lock: two jobs escalating at once (a breach and a reopen) read the level
+        # one after the other, so the second sees the first's escalation and does not record it again.
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+        if ticket is None or ticket.status in DONE_STATUSES:
+            return None
+        from_level = Level(current_level(ticket))
+        target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
+        if target.rank <= from_level.rank:
+            return None
+        return escalate_ticket(ticket=ticket, actor=None, reason=reason, to_level=target)
 
 
 def _policy_of(ticket_id: int) -> SlaPolicy | None:
