@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kefu.tickets.models import BilingualName
 
 
 class Language(models.TextChoices):
@@ -11,11 +12,9 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
-class KbCategory(models.Model):
+class KbCategory(BilingualName):
     """A help-center section, named in Chinese and English."""
 
-    name = models.CharField(_("name (中文)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -23,15 +22,6 @@ class KbCategory(models.Model):
         verbose_name = _("knowledge base category")
         verbose_name_plural = _("knowledge base categories")
         ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class Visibility(models.TextChoices):

@@ -13,6 +13,7 @@ from kefu.core.events import emit
 from kefu.core.html import clean_html
 
 from . import rules
+from .bot import normalize_language
 from .events import ArticlePublished, FaqChanged
 from .models import (
     Article,
@@ -304,7 +305,7 @@ def draft_faq_from_ticket(*, actor, ticket) -> FaqEntry:
     replies = [m.body_text for m in messages if m.kind == MessageKind.REPLY and m.body_text.strip()]
     first_line = next((line.strip() for line in asked.splitlines() if line.strip()), "")[:300]
     questions = [q for q in (ticket.subject[:300], first_line) if q]
-    language = Language.EN if getattr(ticket.customer, "language", "").startswith("en") else Language.ZH
+    language = normalize_language(getattr(ticket.customer, "language", None))
     return create_faq_entry(
         actor=actor,
         answer=replies[-1] if replies else _("(write the answer)"),

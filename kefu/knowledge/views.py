@@ -32,7 +32,12 @@ def help_home(request: HttpRequest) -> HttpResponse:
 
 def help_category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(KbCategory, slug=slug)
-    articles = public_articles().filter(language=_language(), category=category).order_by("title")[:PAGE_SIZE]
+    articles = (
+        public_articles()
+        .filter(language=_language(), category=category)
+        .select_related("category")
+        .order_by("title")[:PAGE_SIZE]
+    )
     return render(request, "knowledge/help_category.html", {"category": category, "articles": articles})
 
 
