@@ -35,6 +35,7 @@ class InboundMessage:
     ticket_number: int | None = None  # a ticket number the message refers to (subject tag, reply link)
     category_code: str = ""
     custom_fields: dict = field(default_factory=dict)
+    team: object = None  # the team a new ticket goes to when its entry point has one (a mailbox); else default
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def ingest(inbound: InboundMessage, *, reopen_closed: bool = True) -> IngestResu
             ticket, message = ticket_services.create_ticket_with_message(
                 customer=customer, subject=inbound.subject or _subject_from(inbound), text=inbound.text,
                 html=inbound.html, channel=inbound.channel, category=_category(inbound.category_code),
-                attachments=inbound.attachments, custom_fields=inbound.custom_fields or None,
+                attachments=inbound.attachments, custom_fields=inbound.custom_fields or None, team=inbound.team,
                 external_id=inbound.thread_id, message_external_id=inbound.external_id,
             )
             return IngestResult(ticket, message, created=True)

@@ -124,9 +124,7 @@ def _open_pop3(mailbox: Mailbox) -> poplib.POP3:
 
 def poll(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
     """Fetch new mail of one mailbox, at most `limit` messages; records errors on the mailbox."""
-    if transaction.get_connection().in_atomic_block and not getattr(
-        settings, "EMAIL_POLL_ALLOW_ATOMIC", False
-    ):
+    if transaction.get_connection().in_atomic_block:
         # Marking a mail as processed inside an open transaction would defeat "only after commit".
         raise RuntimeError("poll() must run outside a transaction")
     if mailbox.protocol == Protocol.POP3:

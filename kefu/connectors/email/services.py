@@ -104,10 +104,10 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
         concerned = Message.objects.filter(channel=Channel.EMAIL, external_id=mail.bounce_of).first()
         if concerned is not None and concerned.ticket.external_id:
             inbound = replace(inbound, thread_id=concerned.ticket.external_id, ticket_number=None)
+    if mailbox is not None and mailbox.team_id:
+        inbound = replace(inbound, team=mailbox.team)  # new tickets from this mailbox go to its team
     with transaction.atomic():
         result = ingest(inbound)
-        if result.created and mailbox is not None and mailbox.team_id:
-            Ticket.objects.filter(pk=result.ticket.pk).update(team_id=mailbox.team_id)
         ProcessedMail.objects.get_or_create(
             mail_id=inbound.external_id[:255],
             defaults={
