@@ -46,10 +46,15 @@ def notify(
     actor_id = getattr(actor, "pk", None)
     unique = {user.pk: user for user in recipients if user is not None and user.pk != actor_id}
     created: list[Notification] = []
+    # Every recipient's choice for this kind in one query (not one per recipient).
+    chosen = {
+        p.user_id: (p.in_app, p.by_email)
+        for p in Preference.objects.filter(user_id__in=list(unique), kind=kind)
+    }
     with transaction.atomic():
         now = clock.now()
         for user in unique.values():
-            in_app, by_email = preferences_of(user)[Kind(kind)]
+            in_app, by_email = chosen.get(user.pk, DEFAULTS[Kind(kind)])
             if not (in_app or by_email) or not _may_receive(user, ticket):
                 continue
             note = Notification.objects.create(
