@@ -203,13 +203,25 @@ def _link(conversation: Conversation, user, ticket_id: object) -> int:
 
 
 @database_sync_to_async
-def _offer() -> tuple[int, dict] | None:
-    from kefu.connectors.webchat.consumers import offer_frame
-
+def next_offer() -> tuple[int, dict] | None:
+    """(agent id, `chat.offer` frame) for the next waiting chat, or None (the agent and visitor sockets use it)."""
     offer = services.offer_next()
     if offer is None:
         return None
     return offer.agent.pk, offer_frame(offer.conversation)
+
+
+def offer_frame(conversation: Conversation) -> dict:
+    first = conversation.messages.order_by("pk").first()
+    return {
+        "conversation": conversation.pk,
+        "customer": conversation.customer.name,
+        "text": first.text if first else "",
+        "queued_at": conversation.queued_at.isoformat() if conversation.queued_at else "",
+        "team": str(conversation.team) if conversation.team_id else "",
+        "topic": str(conversation.topic) if conversation.topic_id else "",
+        "vip": conversation.priority > 0,
+    }
 
 
 def _positive(value: object) -> bool:
@@ -352,7 +364,7 @@ async def _on_end(consumer, conversation: Conversation, content: dict) -> None:
 
 
 async def _offer_and_hint(layer) -> None:
-    offer = await _offer()
+    offer = await next_offer()
     if offer is not None:
         agent_id, offered = offer
         await layer.group_send(groups.user(agent_id), push_message("chat.offer", offered))

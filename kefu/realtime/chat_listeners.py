@@ -12,6 +12,7 @@ from kefu.chat.models import Conversation
 
 from . import groups
 from .broadcast import broadcast
+from .chat import offer_frame
 
 
 def offer_waiting_chat(event: PresenceChanged) -> None:
@@ -21,8 +22,6 @@ def offer_waiting_chat(event: PresenceChanged) -> None:
     offer = services.offer_next()
     if offer is None:
         return
-    from kefu.connectors.webchat.consumers import offer_frame
-
     frame = offer_frame(offer.conversation)
     broadcast(groups.user(offer.agent.pk), "chat.offer", frame)
 

@@ -51,6 +51,7 @@ from kefu.chat.models import ChatMessage, ChatSite, Conversation, ConversationSt
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.realtime import groups
 from kefu.realtime.broadcast import push_message
+from kefu.realtime.chat import next_offer
 
 from . import throttle
 from .files import frame as message_frame
@@ -189,25 +190,6 @@ def _transcript(conversation: Conversation, address: str) -> None:
     services.email_transcript(conversation=conversation, address=address)
 
 
-@database_sync_to_async
-def _offer() -> tuple[int, dict] | None:
-    offer = services.offer_next()
-    if offer is None:
-        return None
-    return offer.agent.pk, offer_frame(offer.conversation)
-
-
-def offer_frame(conversation: Conversation) -> dict:
-    first = conversation.messages.order_by("pk").first()
-    return {
-        "conversation": conversation.pk,
-        "customer": conversation.customer.name,
-        "text": first.text if first else "",
-        "queued_at": conversation.queued_at.isoformat() if conversation.queued_at else "",
-        "team": str(conversation.team) if conversation.team_id else "",
-        "topic": str(conversation.topic) if conversation.topic_id else "",
-        "vip": conversation.priority > 0,
-    }
 
 
 class VisitorConsumer(AsyncJsonWebsocketConsumer):
@@ -444,7 +426,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(groups.chat(conversation.pk), message)
 
     async def _offer(self) -> None:
-        offer = await _offer()
+        offer = await next_offer()
         if offer is not None:
             agent_id, frame = offer
             await self.channel_layer.group_send(groups.user(agent_id), push_message("chat.offer", frame))
@@ -495,7 +477,6 @@ HANDLERS = {
     "transcript": "_transcript",
 }
 
-REQUEUE = {"type": "kefu.requeue"}  # sent to groups.CHAT_WAITING whenever the queue moves
 
 
 @database_sync_to_async
