@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from kefu.core.throttle import count_hit
+
 log = logging.getLogger(__name__)
 
 
@@ -46,12 +48,7 @@ def is_locked(*, username: str, ip: str) -> bool:
 def record_failure(*, username: str, ip: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key in _keys(username=username, ip=ip):
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: start a new window
-            cache.set(key, 1, timeout=window)
-            count = 1
+        count = count_hit(key, window=window)
         if count == settings.LOGIN_FAILURE_LIMIT:
             log.warning("login throttled after %s failures (%s)", count, key.split(":")[2])
 

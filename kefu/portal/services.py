@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -32,6 +31,7 @@ from kefu.accounts import services as account_services
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import DomainError, InvalidInput, NotFound
+from kefu.core.throttle import count_hit
 from kefu.customers.models import Customer, IdentityKind
 from kefu.customers.rules import normalize_identity
 from kefu.customers.services import find_customer, find_or_create_customer
@@ -271,13 +271,7 @@ def _throttle(*, email: str, client_ip: str) -> None:
         keys.append((f"portal:ip:{_digest(client_ip)}", THROTTLE_PER_IP))
     over = False
     for key, limit in keys:
-        cache.add(key, 0, THROTTLE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, THROTTLE_WINDOW)
-            count = 1
-        over = over or count > limit
+        over = count_hit(key, window=THROTTLE_WINDOW) > limit or over
     if over:
         raise Throttled()
 

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.core.cache import cache
+from kefu.core.throttle import count_hit
 
 WINDOW = 10  # seconds
 LIMIT = 20  # messages and files per visitor and window
@@ -12,11 +12,4 @@ def allow(site_key: str, visitor_id: str, *, cost: int = 1) -> bool:
     """Count one more message for this visitor; False once the window's allowance is used up."""
     digest = hashlib.sha256(f"{site_key}:{visitor_id}".encode()).hexdigest()[:32]
     key = f"kefu:chat-rate:{digest}"
-    if cache.add(key, cost, timeout=WINDOW):
-        return True
-    try:
-        count = cache.incr(key, cost)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, cost, timeout=WINDOW)
-        return True
-    return count <= LIMIT
+    return count_hit(key, window=WINDOW, cost=cost) <= LIMIT
