@@ -238,6 +238,9 @@ def create_faq_entry(
     return entry
 
 
+_UNCHANGED = object()  # update_faq_entry's "keep the category" (None means "no category")
+
+
 @transaction.atomic
 def update_faq_entry(
     *,
@@ -246,9 +249,19 @@ def update_faq_entry(
     answer: str | None = None,
     questions: Iterable[str] | None = None,
     is_published: bool | None = None,
+    language: str | None = None,
+    category: KbCategory | None | object = _UNCHANGED,
 ) -> FaqEntry:
+    """Change what is given (None / unchanged: keep it) in one transaction, one audit row, one re-index."""
     _require_manage(actor)
     changes = {}
+    if language is not None or category is not _UNCHANGED:
+        language = entry.language if language is None else _check_choice(language, Language, "language")
+        category = entry.category if category is _UNCHANGED else category
+        if language != entry.language or category != entry.category:
+            changes["language"] = [entry.language, language]
+            changes["category"] = [entry.category_id, getattr(category, "pk", None)]
+            entry.language, entry.category = language, category
     if answer is not None:
         answer = answer.strip()
         if not answer:
@@ -267,24 +280,6 @@ def update_faq_entry(
             FaqQuestion.objects.bulk_create([FaqQuestion(entry=entry, text=text) for text in texts])
             changes["questions"] = [old, texts]
     if changes:
-        entry.save()
-        index_faq(entry)
-        record(actor=actor, action="knowledge.faq_updated", obj=entry, changes=changes)
-        emit(FaqChanged(entry_id=entry.pk))
-    return entry
-
-
-@transaction.atomic
-def update_faq_details(*, actor, entry: FaqEntry, language: str, category: KbCategory | None) -> FaqEntry:
-    """Move an FAQ entry to another language or category."""
-    _require_manage(actor)
-    language = _check_choice(language, Language, "language")
-    if language != entry.language or category != entry.category:
-        changes = {
-            "language": [entry.language, language],
-            "category": [entry.category_id, getattr(category, "pk", None)],
-        }
-        entry.language, entry.category = language, category
         entry.save()
         index_faq(entry)
         record(actor=actor, action="knowledge.faq_updated", obj=entry, changes=changes)

@@ -313,15 +313,14 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                         is_published=data["is_published"],
                     )
                 else:
-                    services.update_faq_details(
-                        actor=request.user, entry=entry, language=data["language"], category=data["category"]
-                    )
                     services.update_faq_entry(
                         actor=request.user,
                         entry=entry,
                         answer=data["answer"],
                         questions=questions,
                         is_published=data["is_published"],
+                        language=data["language"],
+                        category=data["category"],
                     )
             except DomainError as exc:
                 form.add_error(None, str(exc))
