@@ -23,6 +23,7 @@ from kefu.tickets.models import Channel, Message, MessageKind, Status, Ticket
 
 from . import retries
 from .models import Mailbox, NotificationKind, NotificationMail, ProcessedMail
+from .outbound import mailbox_came_in_through
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _maybe_solved(ticket_id: int) -> None:
     ticket = Ticket.objects.filter(pk=ticket_id, channel=Channel.EMAIL, status=Status.SOLVED).first()
     if ticket is None or ticket.solved_at is None:
         return
-    mailbox = _mailbox_for(ticket)
+    mailbox = mailbox_came_in_through(ticket)
     if mailbox is None or not mailbox.notifications_enabled or _started_by_flagged_mail(ticket):
         return
     with transaction.atomic():
@@ -72,16 +73,6 @@ def _queue(*, ticket: Ticket, mailbox: Mailbox, kind: str, key: str) -> Notifica
 
     enqueue_on_commit(notify, note.pk)
     return note
-
-
-def _mailbox_for(ticket: Ticket) -> Mailbox | None:
-    processed = (
-        ProcessedMail.objects.filter(ticket=ticket, mailbox__isnull=False)
-        .select_related("mailbox")
-        .order_by("id")
-        .first()
-    )
-    return processed.mailbox if processed is not None else None
 
 
 def _started_by_flagged_mail(ticket: Ticket) -> bool:

@@ -54,17 +54,20 @@ def reply_added(event: MessageAdded) -> None:
     enqueue_on_commit(deliver, event.message_id)
 
 
-def mailbox_for(ticket: Ticket) -> Mailbox | None:
-    """The mailbox the conversation came in through, else the first active one."""
+def mailbox_came_in_through(ticket: Ticket) -> Mailbox | None:
+    """The mailbox the ticket's first fetched mail came from (None for tickets from other channels)."""
     processed = (
         ProcessedMail.objects.filter(ticket=ticket, mailbox__isnull=False)
         .select_related("mailbox")
         .order_by("id")
         .first()
     )
-    if processed is not None:
-        return processed.mailbox
-    return Mailbox.objects.filter(active=True).order_by("id").first()
+    return processed.mailbox if processed is not None else None
+
+
+def mailbox_for(ticket: Ticket) -> Mailbox | None:
+    """The mailbox the conversation came in through, else the first active one."""
+    return mailbox_came_in_through(ticket) or Mailbox.objects.filter(active=True).order_by("id").first()
 
 
 def message_id_for(message: Message, mailbox: Mailbox) -> str:
