@@ -1,4 +1,4 @@
-"""Pure knowledge-base rules: when a suggestion counts as a deflection, and what changed between versions."""
+"""Pure knowledge-base rules: the article workflow, when a suggestion counts as a deflection, what changed between versions."""
 
 import difflib
 import re
@@ -51,3 +51,16 @@ def revision_diff(old: str, new: str) -> list[DiffLine]:
         elif code == "+ ":
             result.append(DiffLine("added", text))
     return result
+
+
+# An article's workflow: draft → review → published, back to draft to rework (values of ArticleStatus).
+ARTICLE_TRANSITIONS = {
+    "draft": {"review", "published"},
+    "review": {"draft", "published"},
+    "published": {"draft"},
+}
+
+
+def next_statuses(status: str) -> set[str]:
+    """The statuses an article in `status` may move to."""
+    return ARTICLE_TRANSITIONS.get(str(status), set())

@@ -145,13 +145,6 @@ def restore_revision(*, actor, article: Article, version: int) -> Article:
     return update_article(actor=actor, article=article, title=revision.title, body=revision.body)
 
 
-_NEXT_STATUS = {
-    ArticleStatus.DRAFT: {ArticleStatus.REVIEW, ArticleStatus.PUBLISHED},
-    ArticleStatus.REVIEW: {ArticleStatus.DRAFT, ArticleStatus.PUBLISHED},
-    ArticleStatus.PUBLISHED: {ArticleStatus.DRAFT},
-}
-
-
 @transaction.atomic
 def change_article_status(*, actor, article: Article, status: str) -> Article:
     """draft → review → published (and back to draft to unpublish)."""
@@ -160,7 +153,7 @@ def change_article_status(*, actor, article: Article, status: str) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if status == article.status:
         return article
-    if status not in _NEXT_STATUS[ArticleStatus(article.status)]:
+    if status not in rules.next_statuses(article.status):
         raise InvalidInput(_("This status change is not allowed."), field="status")
     old = article.status
     article.status = status

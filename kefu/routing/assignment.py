@@ -168,7 +168,7 @@ def candidates(team: Team, *, now: datetime | None = None, exclude: Iterable[int
 
 
 def open_load(user_id: int) -> int:
-    return Ticket.objects.filter(assignee_id=user_id, status__in=OPEN_STATUSES).count()
+    return Ticket.objects.open().filter(assignee_id=user_id).count()
 
 
 def need_of(ticket: Ticket) -> Need:
@@ -259,7 +259,7 @@ def fill_all_pools(*, now: datetime | None = None) -> int:
 
 def _members_over_cap(team: Team) -> list[int]:
     over = (
-        Ticket.objects.filter(assignee__teams=team, status__in=OPEN_STATUSES)
+        Ticket.objects.open().filter(assignee__teams=team)
         .order_by()
         .values("assignee")
         .annotate(n=Count("pk"))

@@ -240,7 +240,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_statuses": [
                 (code, label)
                 for code, label in ArticleStatus.choices
-                if code in services._NEXT_STATUS[ArticleStatus(article.status)]
+                if code in rules.next_statuses(article.status)
             ],
         },
     )
