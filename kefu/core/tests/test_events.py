@@ -132,12 +132,14 @@ def second_background_listener(event: Event) -> None:
 
 
 @pytest.mark.django_db
-def test_background_listeners_run_together_in_one_job_in_order(django_capture_on_commit_callbacks, monkeypatch):
-    """One job per event, the event rebuilt from JSON (tuples come back as tuples), listeners in order."""
+def test_background_listeners_run_together_in_one_job_in_order(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """One job, the event rebuilt from JSON (tuples come back as tuples), listeners in order."""
     from kefu.core import tasks
 
     queued: list[tuple] = []
-    monkeypatch.setattr(tasks.run_listeners, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks.run_listener_batch, "delay", lambda jobs: queued.extend(jobs))
     background_calls.clear()
     seen: list[Event] = []
     subscribe(ThingChanged, first_background_listener, background=True)
@@ -157,7 +159,9 @@ def test_background_listeners_run_together_in_one_job_in_order(django_capture_on
         f"{__name__}.second_background_listener",
     ]
     # when the worker runs the job (its arguments as JSON turns them)
-    tasks.run_listeners.apply(args=(event_path, {"thing_id": 7, "fields": ["status", "team"]}, listener_paths))
+    tasks.run_listener_batch.apply(
+        args=([[event_path, {"thing_id": 7, "fields": ["status", "team"]}, listener_paths]],)
+    )
     # then both ran, in order, on an equal event
     expected = ThingChanged(thing_id=7, fields=("status", "team"))
     assert background_calls == [("first", expected), ("second", expected)]
@@ -183,7 +187,7 @@ def test_when_the_broker_is_down_the_listeners_run_here_rather_than_being_lost(
     def broker_down(*args):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.run_listeners, "delay", broker_down)
+    monkeypatch.setattr(tasks.run_listener_batch, "delay", broker_down)
     background_calls.clear()
     subscribe(ThingHappened, first_background_listener, background=True)
 
@@ -196,3 +200,138 @@ def test_when_the_broker_is_down_the_listeners_run_here_rather_than_being_lost(
 def test_a_background_listener_must_be_importable_by_name():
     with pytest.raises(ValueError, match="module-level function"):
         subscribe(ThingHappened, lambda event: None, background=True)
+
+
+def test_a_job_queued_by_an_earlier_version_still_runs():
+    """Jobs of one event each (`kefu.core.run_listeners`) may wait in Redis across an upgrade."""
+    from kefu.core import tasks
+
+    background_calls.clear()
+    path = f"{__name__}.first_background_listener"
+
+    tasks.run_listeners.apply(args=(f"{__name__}.ThingHappened", {"thing_id": 8}, [path]))
+
+    assert background_calls == [("first", ThingHappened(thing_id=8))]
+
+
+@pytest.fixture
+def queued_jobs(monkeypatch) -> list[list]:
+    """The background jobs queued (each a list of [event path, fields, listener paths]), instead of Redis."""
+    from kefu.core import tasks
+
+    jobs: list[list] = []
+    monkeypatch.setattr(tasks.run_listener_batch, "delay", jobs.append)
+    return jobs
+
+
+def _events_in(job: list) -> list[tuple[str, dict]]:
+    return [(path.rsplit(".", 1)[1], fields) for path, fields, _listeners in job]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_events_of_one_transaction_are_queued_as_one_job_in_order(queued_jobs):
+    # given background listeners on two events
+    subscribe(ThingHappened, first_background_listener, background=True)
+    subscribe(ThingChanged, second_background_listener, background=True)
+
+    # when one transaction emits three events
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=1))
+        emit(ThingChanged(thing_id=1, fields=("status",)))
+        emit(ThingHappened(thing_id=2))
+        # then nothing is queued before the commit
+        assert queued_jobs == []
+
+    # then one job holds all three, in the order they were emitted, each with its listeners
+    assert len(queued_jobs) == 1
+    assert _events_in(queued_jobs[0]) == [
+        ("ThingHappened", {"thing_id": 1}),
+        ("ThingChanged", {"thing_id": 1, "fields": ("status",)}),
+        ("ThingHappened", {"thing_id": 2}),
+    ]
+    assert [listeners for _path, _fields, listeners in queued_jobs[0]] == [
+        [f"{__name__}.first_background_listener"],
+        [f"{__name__}.second_background_listener"],
+        [f"{__name__}.first_background_listener"],
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_transaction_queues_its_own_job_and_a_rolled_back_one_none(queued_jobs):
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=1))
+    with pytest.raises(ValueError), transaction.atomic():
+        emit(ThingHappened(thing_id=2))
+        raise ValueError("rolled back")
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=3))
+
+    assert [_events_in(job) for job in queued_jobs] == [
+        [("ThingHappened", {"thing_id": 1})],
+        [("ThingHappened", {"thing_id": 3})],
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_of_a_rolled_back_savepoint_is_left_out_and_the_order_kept(queued_jobs):
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    # when a savepoint in the middle of a transaction rolls back, then another one is released
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=1))
+        with pytest.raises(ValueError), transaction.atomic():
+            emit(ThingHappened(thing_id=2))
+            raise ValueError("this part is undone")
+        with transaction.atomic():
+            emit(ThingHappened(thing_id=3))
+        emit(ThingHappened(thing_id=4))
+
+    # then the undone event is in no job, each committed one is in exactly one, in the order emitted
+    queued = [event for job in queued_jobs for event in _events_in(job)]
+    assert queued == [("ThingHappened", {"thing_id": n}) for n in (1, 3, 4)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_last_does_not_lose_the_events_before_it(queued_jobs):
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=1))
+        with pytest.raises(ValueError), transaction.atomic():
+            emit(ThingHappened(thing_id=2))
+            raise ValueError("this part is undone")
+
+    assert [_events_in(job) for job in queued_jobs] == [[("ThingHappened", {"thing_id": 1})]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_one_transactions_background_listeners_run_after_commit_in_order():
+    """The embedded mode (Celery eager): the job runs in this process right after the commit."""
+    background_calls.clear()
+    subscribe(ThingHappened, first_background_listener, background=True)
+    subscribe(ThingChanged, second_background_listener, background=True)
+
+    with transaction.atomic():
+        emit(ThingHappened(thing_id=5))
+        emit(ThingChanged(thing_id=5, fields=("team",)))
+        assert background_calls == []
+
+    assert background_calls == [
+        ("first", ThingHappened(thing_id=5)),
+        ("second", ThingChanged(thing_id=5, fields=("team",))),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_transaction_queues_one_job_for_all_its_events(queued_jobs):
+    """An import that opens many tickets in one transaction still queues a single job."""
+    subscribe(ThingHappened, first_background_listener, background=True)
+
+    with transaction.atomic():
+        for n in range(500):
+            emit(ThingHappened(thing_id=n))
+
+    assert len(queued_jobs) == 1
+    assert [fields["thing_id"] for _path, fields, _listeners in queued_jobs[0]] == list(range(500))
