@@ -14,13 +14,22 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 15.0},
     "chat-end-idle": {"task": "kefu.chat.end_idle", "schedule": 60.0},
+    # Agents whose workspace sockets are all gone past the grace period go offline (kefu.realtime.connections).
+    "realtime-lost-sockets": {"task": "kefu.realtime.sweep_lost_sockets", "schedule": 15.0},
     "knowledge-deflections": {"task": "kefu.knowledge.settle_deflections", "schedule": 5 * 60.0},
     "api-idempotency-purge": {"task": "kefu.api.purge_idempotency_keys", "schedule": 60 * 60.0},
     # Every active IMAP/POP3 mailbox is polled; a poll only fetches mail not yet stored.
     "email-poll": {"task": "email_channel.poll_all", "schedule": 30.0},
     "email-retry": {"task": "email_channel.retry_due", "schedule": 30.0},  # failed sends, with backoff
+    "notification-email-retry": {"task": "kefu.notifications.resend_emails", "schedule": 5 * 60.0},
     # The routing classifier learns from the day's solved tickets once a day.
     "routing-retrain": {"task": "kefu.routing.retrain", "schedule": 24 * 60 * 60.0},
+    # A "retrain now" whose worker or thread was lost (a restart) still runs.
+    "routing-train-queued": {"task": "kefu.routing.train_queued", "schedule": 60.0},
     # Pools of automatically assigning teams: shift hours begin, agents get room without an event.
     "routing-fill-pools": {"task": "kefu.routing.fill_pools", "schedule": 60.0},
 }
+
+# Long-running companions `kefu scheduler` runs beside the schedule, each `start(stop_event) -> Thread`:
+# IMAP IDLE watchers turn new mail into a ticket within seconds (the "email-poll" job stays the fallback).
+SCHEDULER_COMPANIONS = ["kefu.connectors.email.idle.start_watchers"]

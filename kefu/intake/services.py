@@ -4,6 +4,10 @@ A connector (e-mail, chat, WeChat, phone, web form, API) turns its raw input int
 calls `ingest`. Intake resolves the customer from the channel identity, finds the conversation the
 message belongs to, and either appends to that ticket or opens a new one. The same external id twice —
 a retried webhook, a mail fetched again — returns the first result and creates nothing.
+
+A message continuing a *solved* ticket reopens it. One continuing a *closed* ticket reopens it too, unless
+the entry point asks for follow-ups (`follow_up_closed`, a mailbox setting): then it goes to a new ticket
+linked as a follow-up of the closed one (or to such a follow-up already open), as Zendesk does.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +17,7 @@ from django.db import IntegrityError, transaction
 from kefu.customers.services import find_or_create_customer
 from kefu.tickets import services as ticket_services
 from kefu.tickets.attachments import IncomingFile
-from kefu.tickets.models import Message, Ticket
+from kefu.tickets.models import LinkKind, Message, Status, Ticket, TicketLink
 from kefu.tickets.rules import FINAL_STATUSES
 
 
@@ -46,8 +50,11 @@ class IngestResult:
     duplicate: bool = False  # this external id was seen before; nothing new was stored
 
 
-def ingest(inbound: InboundMessage, *, reopen_closed: bool = True) -> IngestResult:
-    """Store one inbound message exactly once, as a new ticket or on the conversation it continues."""
+def ingest(inbound: InboundMessage, *, reopen_closed: bool = True, follow_up_closed: bool = False) -> IngestResult:
+    """Store one inbound message exactly once, as a new ticket or on the conversation it continues.
+
+    `reopen_closed=False`: a message on a solved or closed ticket opens a new, unlinked ticket.
+    `follow_up_closed=True`: one on a closed ticket goes to a linked follow-up ticket instead of reopening it."""
     previous = _already_stored(inbound)
     if previous:
         return IngestResult(previous.ticket, previous, created=False, duplicate=True)
@@ -57,6 +64,10 @@ def ingest(inbound: InboundMessage, *, reopen_closed: bool = True) -> IngestResu
     try:
         with transaction.atomic():
             ticket = _thread_for(inbound, customer, reopen_closed=reopen_closed)
+            if ticket is not None and follow_up_closed and ticket.status == Status.CLOSED:
+                ticket, message = _follow_up(inbound, closed=ticket)
+                if message is not None:
+                    return IngestResult(ticket, message, created=True)
             if ticket is not None:
                 message = ticket_services.add_customer_message(
                     ticket=ticket, text=inbound.text, html=inbound.html, attachments=inbound.attachments,
@@ -98,6 +109,31 @@ def _thread_for(inbound: InboundMessage, customer, *, reopen_closed: bool) -> Ti
     if ticket is not None and ticket.status in FINAL_STATUSES and not reopen_closed:
         return None
     return ticket
+
+
+def _follow_up(inbound: InboundMessage, *, closed: Ticket) -> tuple[Ticket, Message | None]:
+    """The open follow-up of a closed ticket to append to (no message yet), or a new one with the message.
+
+    The closed ticket's row is locked, so two mails arriving at once on its thread open one follow-up."""
+    closed = Ticket.objects.select_for_update(of=("self",)).select_related("customer", "category", "team").get(pk=closed.pk)
+    existing = (
+        TicketLink.objects.filter(target=closed, kind=LinkKind.FOLLOW_UP)
+        .exclude(source__status=Status.CLOSED)
+        .select_related("source")
+        .order_by("-id")
+        .first()
+    )
+    if existing is not None:
+        return existing.source, None
+    ticket, message = ticket_services.create_ticket_with_message(
+        customer=closed.customer, subject=closed.subject, text=inbound.text, html=inbound.html,
+        channel=inbound.channel, category=_category(inbound.category_code) or closed.category,
+        attachments=inbound.attachments, custom_fields=inbound.custom_fields or None,
+        team=inbound.team or closed.team, external_id=inbound.external_id,
+        message_external_id=inbound.external_id,
+    )
+    ticket_services.link_tickets(ticket=ticket, other=closed, kind=LinkKind.FOLLOW_UP, actor=None)
+    return ticket, message
 
 
 def _subject_from(inbound: InboundMessage) -> str:

@@ -9,9 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kefu.core import clock
-
 from .models import Notification
+from .services import claim_email, release_email
 from .texts import describe
 
 log = logging.getLogger(__name__)
@@ -31,12 +30,9 @@ def send_email(*, notification_id: int) -> bool:
     which is queued after the commit that created the notification.
 
     Returns False when there is nothing to send (already sent, not wanted, gone). A failed send frees
-    the claim again so a later run may retry.
+    the claim again, and `resend_emails` (a periodic job) queues it again.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, by_email=True, emailed_at__isnull=True
-    ).update(emailed_at=clock.now())
-    if not claimed:
+    if not claim_email(notification_id=notification_id):
         return False
     note = Notification.objects.select_related("recipient", "ticket", "actor").get(pk=notification_id)
     recipient = note.recipient
@@ -50,7 +46,7 @@ def send_email(*, notification_id: int) -> bool:
     try:
         send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])  # no header injection
     except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        log.warning("notification e-mail %s failed", notification_id, exc_info=True)
+        release_email(notification_id=notification_id)  # the periodic sweep queues it again
+        log.warning("notification e-mail %s failed; it is tried again later", notification_id, exc_info=True)
         raise
     return True

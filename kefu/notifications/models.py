@@ -66,6 +66,12 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True, in_app=True),
                 name="notification_unread",
             ),
+            # The retry sweep of e-mail copies not sent yet (kefu.notifications.services.requeue_unsent_emails).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(by_email=True, emailed_at__isnull=True),
+                name="notification_email_unsent",
+            ),
         ]
 
     def __str__(self) -> str:

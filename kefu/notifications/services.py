@@ -6,6 +6,7 @@ in-app hint and queues the e-mail. Nothing here sends mail or talks to sockets i
 """
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -100,3 +101,43 @@ def set_preferences(*, user, actor, choices: Mapping[str, tuple[bool, bool]]) ->
                 user=user, kind=kind, defaults={"in_app": bool(in_app), "by_email": bool(by_email)}
             )
     return preferences_of(user)
+
+
+# --- the e-mail copy: claimed before it is sent, freed again when sending failed --------------------
+
+EMAIL_RETRY_WINDOW = timedelta(hours=24)  # an e-mail copy still unsent after this is given up
+EMAIL_RETRY_AFTER = timedelta(minutes=5)  # younger ones may still be on their way through the queue
+
+
+def claim_email(*, notification_id: int) -> bool:
+    """Claim a notification's e-mail copy for sending (conditional update: two runs never both send it)."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, by_email=True, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        )
+    )
+
+
+def release_email(*, notification_id: int) -> None:
+    """Sending the claimed copy failed: free the claim so the retry sweep sends it again."""
+    Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+
+
+def requeue_unsent_emails(*, limit: int = 200) -> int:
+    """Queue again the e-mail copies not sent yet (a failed send, a lost job), up to a day old."""
+    from .tasks import send_notification_email
+
+    moment = clock.now()
+    ids = list(
+        Notification.objects.filter(
+            by_email=True,
+            emailed_at__isnull=True,
+            created_at__gte=moment - EMAIL_RETRY_WINDOW,
+            created_at__lte=moment - EMAIL_RETRY_AFTER,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        enqueue_on_commit(send_notification_email, pk)
+    return len(ids)

@@ -9,3 +9,11 @@ def send_notification_email(notification_id: int) -> bool:
     from .mail import send_email
 
     return send_email(notification_id=notification_id)
+
+
+@shared_task(name="kefu.notifications.resend_emails")
+def resend_emails() -> int:
+    """Queue again the e-mail copies whose send failed (or whose job was lost); run by the schedule."""
+    from .services import requeue_unsent_emails
+
+    return requeue_unsent_emails()

@@ -191,6 +191,11 @@ class Ticket(models.Model):
                 fields=["assignee", "-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_assignee_updated",
             ),
+            # "Unassigned in my teams": walked newest first, stopping at a full page (issue 7).
+            models.Index(
+                fields=["-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+                name="ticket_open_unassigned_updated",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -277,6 +282,25 @@ class Message(models.Model):
         return self.kind in (MessageKind.CUSTOMER, MessageKind.REPLY)
 
 
+class TicketSearchEntry(models.Model):
+    """One ticket as full-text search sees it: its subject and message words (kept in step by tickets.search).
+
+    `tokens` holds jieba / word tokens encoded as plain ASCII words (see `knowledge.search.encode_token`); the
+    engines' own indexes (an FTS5 table with triggers, or a generated tsvector with a GIN index) are created
+    by the migration `ticket_search_index` for the database in use.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="+")
+    tokens = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("ticket search entry")
+        verbose_name_plural = _("ticket search entries")
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.created_at:%Y/%m}/{filename}"
 
@@ -323,3 +347,40 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LinkKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up of")
+    RELATED = "related", _("Related to")
+
+
+class TicketLinkQuerySet(models.QuerySet):
+    def touching(self, ticket_id: int):
+        """Links in either direction: the ticket as source or as target."""
+        return self.filter(Q(source_id=ticket_id) | Q(target_id=ticket_id))
+
+
+class TicketLink(models.Model):
+    """`source` is a follow-up of (or related to) `target`; shown on both tickets."""
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("kind"), max_length=10, choices=LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+
+    objects = TicketLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="ticket_link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.source_id} {self.get_kind_display()} #{self.target_id}"

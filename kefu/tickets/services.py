@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.services import audit_entry, record, record_all
 from kefu.core import clock
-from kefu.core.errors import InvalidInput, NotAllowed
+from kefu.core.errors import InvalidInput, NotAllowed, NotFound
 from kefu.core.events import emit
 from kefu.core.html import clean_html, html_to_text
 
 from . import rules
-from .access import require_work
+from .access import can_view_ticket, require_work
 from .attachments import check_files, store_attachments
 from .events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
 from .models import (
@@ -30,6 +30,8 @@ from .models import (
     Category,
     CustomField,
     CustomFieldKind,
+    DeliveryStatus,
+    LinkKind,
     Macro,
     Message,
     MessageKind,
@@ -38,6 +40,7 @@ from .models import (
     Status,
     Tag,
     Ticket,
+    TicketLink,
 )
 
 # --- creating and conversing ---------------------------------------------------------------------
@@ -303,7 +306,7 @@ def assign_by_routing(*, ticket: Ticket, assignee, reason: str) -> Ticket:
     """Automatic assignment (no actor): give the ticket to `assignee`, or back to the pool with None.
 
     `reason` is a code the timeline explains: the team's strategy ("round_robin" …) or why the ticket was
-    given back ("offline", "overloaded"). Callers (kefu.routing.assignment) hold the ticket's row lock.
+    given back ("offline", "overloaded"). Callers (kefu.routing.services.assignment) hold the ticket's row lock.
     """
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
         raise InvalidInput(_("Tickets can only be assigned to active staff."), field="assignee")
@@ -349,6 +352,73 @@ def close_by_customer(*, ticket: Ticket, customer) -> Ticket:
         locked.save()
         emit(TicketUpdated(ticket_id=locked.pk, fields=("status",), actor_id=None))
     return locked
+
+
+# --- links between tickets ----------------------------------------------------------------------
+
+
+def link_tickets(*, ticket: Ticket, other: Ticket, kind: str, actor) -> TicketLink:
+    """Record that `ticket` is a follow-up of (or related to) `other`, with an event on both timelines.
+
+    `actor` None is the system (intake opening a follow-up of a closed ticket). Linking twice returns the
+    first link; a ticket is never linked to itself."""
+    if kind not in LinkKind.values:
+        raise InvalidInput(_("Unknown kind of link."), field="kind")
+    if ticket.pk == other.pk:
+        raise InvalidInput(_("A ticket cannot be linked to itself."), field="other")
+    if actor is not None:
+        require_work(actor, ticket)
+        if not can_view_ticket(actor, other):
+            raise NotFound()
+    with transaction.atomic():
+        now = clock.now()
+        link, created = TicketLink.objects.get_or_create(
+            source=ticket, target=other, kind=kind, defaults={"created_by": actor, "created_at": now}
+        )
+        if not created:
+            return link
+        for one, two, direction in ((ticket, other, "out"), (other, ticket, "in")):
+            data = {"kind": kind, "direction": direction, "other": two.pk, "other_subject": two.subject[:100]}
+            _event(one, actor, "linked", data, now)
+        Ticket.objects.filter(pk__in=[ticket.pk, other.pk]).update(updated_at=now)
+        record(actor=actor, action="ticket.link", obj=ticket, changes={kind: [None, other.pk]})
+        for pk in (ticket.pk, other.pk):  # both pages refresh their timeline and links
+            emit(TicketUpdated(ticket_id=pk, fields=("links",), actor_id=getattr(actor, "pk", None)))
+    return link
+
+
+def unlink_tickets(*, link: TicketLink, actor) -> None:
+    """Remove a link an agent made by mistake; both timelines say so."""
+    source, target = link.source, link.target
+    require_work(actor, source)
+    with transaction.atomic():
+        now = clock.now()
+        if not TicketLink.objects.filter(pk=link.pk).delete()[0]:
+            return
+        for one, two, direction in ((source, target, "out"), (target, source, "in")):
+            _event(one, actor, "unlinked", {"kind": link.kind, "direction": direction, "other": two.pk}, now)
+        Ticket.objects.filter(pk__in=[source.pk, target.pk]).update(updated_at=now)
+        record(actor=actor, action="ticket.unlink", obj=source, changes={link.kind: [target.pk, None]})
+        for pk in (source.pk, target.pk):
+            emit(TicketUpdated(ticket_id=pk, fields=("links",), actor_id=actor.pk))
+
+
+# --- delivery by a channel -----------------------------------------------------------------------
+
+
+def set_delivery(
+    *, message_id: int, status: str, error: str = "", sent_as: tuple[str, str] | None = None
+) -> bool:
+    """Record how a channel's delivery of a reply went: sending, sent, or not delivered and why.
+
+    `sent_as`: (channel, external id) the channel gave the sent message (an e-mail's Message-ID), so the
+    customer's answer threads onto it. Only a reply is ever delivered; returns False for anything else."""
+    if status not in DeliveryStatus.values:
+        raise InvalidInput(_("Unknown delivery status."))
+    changes: dict = {"delivery_status": status, "delivery_error": error[:2000]}
+    if sent_as is not None:
+        changes.update(channel=sent_as[0], external_id=sent_as[1][:255])
+    return bool(Message.objects.filter(pk=message_id, kind=MessageKind.REPLY).update(**changes))
 
 
 # --- macros --------------------------------------------------------------------------------------

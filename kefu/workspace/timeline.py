@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import AssignmentStrategy
-from kefu.routing.texts import classified_text, rule_applied_text
+from kefu.routing.texts import classified_text, escalation_routed_text, rule_applied_text
 from kefu.sla.texts import level_label, reason_text
 from kefu.tickets.models import Message, Severity, Status
 
@@ -112,6 +112,17 @@ def _escalated(message: Message, data: dict) -> str:
     return _("%(actor)s escalated the ticket from %(old)s to %(new)s: %(reason)s") % values
 
 
+def _linked(message: Message, data: dict) -> str:
+    values = {"actor": _actor(message), "other": data.get("other") or "?"}
+    if message.event_type == "unlinked":
+        return _("%(actor)s removed the link to ticket #%(other)s") % values
+    if data.get("kind") == "follow_up":
+        if data.get("direction") == "in":
+            return _("%(actor)s opened ticket #%(other)s as a follow-up of this one") % values
+        return _("%(actor)s opened this ticket as a follow-up of ticket #%(other)s") % values
+    return _("%(actor)s linked this ticket to ticket #%(other)s") % values
+
+
 def _describers() -> dict[str, Callable[[Message, dict], str]]:
     return _describers_in(get_language())
 
@@ -130,8 +141,11 @@ def _describers_in(language: str | None) -> dict[str, Callable[[Message, dict], 
         "unassigned": _unassigned,
         "tags_changed": _tags,
         "escalated": _escalated,
+        "linked": _linked,
+        "unlinked": _linked,
         "routing_rule": lambda message, data: rule_applied_text(data),
         "classified": lambda message, data: classified_text(data),
+        "escalation_routed": lambda message, data: escalation_routed_text(data),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import chat, customers, escalation, knowledge, notifications, queue, ticket
+from .views import chat, customers, escalation, knowledge, links, notifications, queue, ticket
 
 
 class IdConverter:
@@ -27,6 +27,8 @@ urlpatterns = [
     path("tickets/<ws_id:pk>/assign-me/", ticket.assign_me, name="assign_me"),
     path("tickets/<ws_id:pk>/macro/", ticket.macro, name="macro"),
     path("tickets/<ws_id:pk>/escalate/", escalation.escalate, name="escalate"),
+    path("tickets/<ws_id:pk>/links/", links.link, name="link"),
+    path("tickets/<ws_id:pk>/links/<ws_id:link_pk>/delete/", links.unlink, name="unlink"),
     path("attachments/<ws_id:pk>/", ticket.attachment, name="attachment"),
     path("chats/", chat.chat_console, name="chats"),
     path("notifications/", notifications.notification_list, name="notifications"),
@@ -47,6 +49,12 @@ urlpatterns = [
     path("knowledge/articles/<ws_id:pk>/", knowledge.article_detail, name="knowledge_article"),
     path("knowledge/articles/<ws_id:pk>/edit/", knowledge.article_edit, name="knowledge_article_edit"),
     path("knowledge/articles/<ws_id:pk>/status/", knowledge.article_status, name="knowledge_article_status"),
+    path("knowledge/articles/<ws_id:pk>/files/", knowledge.article_files, name="knowledge_files"),
+    path(
+        "knowledge/articles/<ws_id:pk>/files/<str:key>/delete/",
+        knowledge.article_file_delete,
+        name="knowledge_file_delete",
+    ),
     path("knowledge/articles/<ws_id:pk>/v/<ws_id:version>/", knowledge.article_diff, name="knowledge_diff"),
     path(
         "knowledge/articles/<ws_id:pk>/v/<ws_id:version>/restore/",

@@ -7,7 +7,14 @@ from kefu.core.errors import DomainError
 
 from .fetch import MailboxError, check_connection
 from .models import Mailbox, ProcessedMail, QuarantinedMail
-from .services import MAILBOX_FIELDS, SECRET_FIELDS, reprocess
+from .services import (
+    MAILBOX_FIELDS,
+    SECRET_FIELDS,
+    can_manage_mailboxes,
+    delete_mailbox,
+    reprocess,
+    save_mailbox,
+)
 
 
 class MailboxAdminForm(forms.ModelForm):
@@ -47,6 +54,34 @@ class MailboxAdmin(admin.ModelAdmin):
     list_filter = ("protocol", "active")
     readonly_fields = ("uid_validity", "last_uid", "last_polled_at", "poll_claimed_until", "last_error")
     actions = ["test_connection"]
+
+    # Changes go through the same service as /manage/email/ (validation, audit row, secrets kept out of it).
+    def has_add_permission(self, request):
+        return can_manage_mailboxes(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_mailboxes(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_mailboxes(request.user)
+
+    def save_model(self, request, obj, form, change):
+        stored = Mailbox.objects.get(pk=obj.pk) if change else None
+        values = {name: form.cleaned_data[name] for name in MAILBOX_FIELDS if name in form.cleaned_data}
+        secrets = {
+            name: form.cleaned_data[name]
+            for name in SECRET_FIELDS
+            if form.cleaned_data.get(name) and form.cleaned_data[name] != getattr(stored, name, None)
+        }
+        saved = save_mailbox(actor=request.user, values=values, secrets=secrets, mailbox=stored)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        delete_mailbox(actor=request.user, mailbox=obj)
+
+    def delete_queryset(self, request, queryset):
+        for mailbox in queryset:
+            delete_mailbox(actor=request.user, mailbox=mailbox)
 
     @admin.action(description=gettext_lazy("Test the connection"))
     def test_connection(self, request, queryset):

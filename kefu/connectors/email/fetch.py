@@ -273,40 +273,62 @@ def wait_for_mail(mailbox: Mailbox, *, timeout: float = 25 * 60, fallback: float
         return False
     conn = open_imap(mailbox)
     try:
-        if "IDLE" not in conn.capabilities:
+        if not supports_idle(conn):
             time.sleep(fallback)
             return False
-        typ, data = conn.select(_quote(mailbox.folder), readonly=True)
-        if typ != "OK":
-            raise MailboxError(_text(data))
-        return _idle(conn, timeout)
+        select_for_idle(conn, mailbox)
+        return idle(conn, timeout)
     except (imaplib.IMAP4.error, OSError) as exc:
         raise MailboxError(_text(exc)) from exc
     finally:
         _close(conn)
 
 
-def _idle(conn: imaplib.IMAP4, timeout: float) -> bool:
+def supports_idle(conn: imaplib.IMAP4) -> bool:
+    return "IDLE" in conn.capabilities
+
+
+def select_for_idle(conn: imaplib.IMAP4, mailbox: Mailbox) -> None:
+    """Open the folder read-only: the watching session never changes flags (the poll marks mail \\Seen)."""
+    typ, data = conn.select(_quote(mailbox.folder), readonly=True)
+    if typ != "OK":
+        raise MailboxError(_text(data))
+
+
+def idle(conn: imaplib.IMAP4, timeout: float, *, stop=None, started=None) -> bool:
     """IDLE by hand (imaplib has it only from Python 3.14), reading the raw socket so a read timeout never
-    leaves imaplib's buffered file in a broken state."""
+    leaves imaplib's buffered file in a broken state. True when the server announced new mail.
+
+    `stop` (a threading.Event) ends the wait within a second; `started` is set once the server is idling."""
     tag = conn._new_tag()
     sock = conn.socket()
     lines = _RawLines(sock)
     conn.send(tag + b" IDLE\r\n")
     if not lines.next(TIMEOUT).startswith(b"+"):
         return False
+    if started is not None:
+        started.set()
     arrived = False
+    step = 1.0 if stop is not None else 60.0
     deadline = time.monotonic() + timeout
     try:
         while not arrived and (left := deadline - time.monotonic()) > 0:
-            line = lines.next(min(left, 60))
-            arrived = line.startswith(b"* ") and (b"EXISTS" in line or b"RECENT" in line)
+            if stop is not None and stop.is_set():
+                break
+            arrived = _announces_mail(lines.next(min(left, step)))
     finally:
         conn.send(b"DONE\r\n")
         end = time.monotonic() + TIMEOUT
-        while not lines.next(TIMEOUT).startswith(tag) and time.monotonic() < end:
-            pass
+        while time.monotonic() < end:
+            line = lines.next(TIMEOUT)
+            if line.startswith(tag):
+                break
+            arrived = arrived or _announces_mail(line)  # mail that came while the IDLE was ending
     return arrived
+
+
+def _announces_mail(line: bytes) -> bool:
+    return line.startswith(b"* ") and (b"EXISTS" in line or b"RECENT" in line)
 
 
 class _RawLines:

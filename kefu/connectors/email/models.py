@@ -12,6 +12,13 @@ class Protocol(models.TextChoices):
     POP3 = "pop3", "POP3"
 
 
+class ClosedTicketReplies(models.TextChoices):
+    """What a customer's mail on a closed ticket does (a solved ticket is always reopened)."""
+
+    FOLLOW_UP = "follow_up", _("Open a follow-up ticket linked to it")
+    REOPEN = "reopen", _("Reopen the closed ticket")
+
+
 class Mailbox(models.Model):
     """One inbound mailbox (IMAP/POP3) and the SMTP identity replies to its tickets are sent with."""
 
@@ -42,6 +49,13 @@ class Mailbox(models.Model):
         _("send notifications"),
         default=True,
         help_text=_("Mail the customer when a ticket is received and when it is solved."),
+    )
+    closed_ticket_replies = models.CharField(
+        _("replies to closed tickets"),
+        max_length=10,
+        choices=ClosedTicketReplies.choices,
+        default=ClosedTicketReplies.FOLLOW_UP,
+        help_text=_("A reply to a solved ticket always reopens it; a closed ticket is done for good by default."),
     )
     delete_after_fetch = models.BooleanField(
         _("delete fetched mail (POP3)"),

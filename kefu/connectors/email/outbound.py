@@ -6,7 +6,6 @@ import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.core.clock import now
@@ -14,6 +13,7 @@ from kefu.core.tasks import enqueue_on_commit
 from kefu.customers.models import Identity
 from kefu.tickets.events import MessageAdded
 from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, Ticket
+from kefu.tickets.services import set_delivery
 
 from . import retries
 from .models import Mailbox, ProcessedMail
@@ -46,9 +46,7 @@ def reply_added(event: MessageAdded) -> None:
         return
     if not Mailbox.objects.filter(active=True).exists():
         return  # the e-mail channel is not set up: nothing to send with
-    Message.objects.filter(pk=event.message_id, delivery_status="").update(
-        delivery_status=DeliveryStatus.PENDING
-    )
+    set_delivery(message_id=event.message_id, status=DeliveryStatus.PENDING)
     from .tasks import deliver
 
     enqueue_on_commit(deliver, event.message_id)
@@ -144,32 +142,39 @@ def send_reply(*, message_id: int) -> str:
     mail = build(message, mailbox, identity.value)
     try:
         _send(mailbox, mail)
-    except smtplib.SMTPRecipientsRefused as exc:
-        retries.done(message=message)
-        return _failed(message, _("The recipient was refused: %(error)s") % {"error": exc.recipients})
     except (smtplib.SMTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        # 5xx (the mailbox does not exist, the mail is refused) fails at once; anything else, a 4xx refusal
+        # of the recipient included (greylisting, a full mailbox), is tried again with backoff.
+        error = _reason(exc)
         attempts = (
             retries.MAX_ATTEMPTS if is_permanent(exc) else retries.schedule(message=message, error=error)
         )
         if attempts >= retries.MAX_ATTEMPTS:
             retries.done(message=message)
             return _failed(message, error)
-        Message.objects.filter(pk=message.pk).update(
-            delivery_status=DeliveryStatus.PENDING,
-            delivery_error=_("Not delivered yet, trying again: %(error)s") % {"error": error},
+        set_delivery(
+            message_id=message.pk,
+            status=DeliveryStatus.PENDING,
+            error=_("Not delivered yet, trying again: %(error)s") % {"error": error},
         )
         return f"retrying: {error}"
     retries.done(message=message)
-    with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
-            delivery_status=DeliveryStatus.SENT,
-            delivery_error="",
-            channel=Channel.EMAIL,
-            external_id=mail["Message-ID"],
-        )
+    set_delivery(message_id=message.pk, status=DeliveryStatus.SENT, sent_as=(Channel.EMAIL, mail["Message-ID"]))
     log.info("reply %s sent at %s", message.pk, now())
     return "sent"
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(
+            f"{address}: {code} {_text(text)}" for address, (code, text) in exc.recipients.items()
+        )
+        return _("The recipient was refused: %(error)s") % {"error": refused}
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def send(mailbox: Mailbox, mail: EmailMessage) -> None:
@@ -190,7 +195,5 @@ def _send(mailbox: Mailbox, mail: EmailMessage) -> None:
 
 
 def _failed(message: Message, error: str) -> str:
-    Message.objects.filter(pk=message.pk).update(
-        delivery_status=DeliveryStatus.FAILED, delivery_error=error[:2000]
-    )
+    set_delivery(message_id=message.pk, status=DeliveryStatus.FAILED, error=error)
     return f"failed: {error}"

@@ -15,7 +15,7 @@ from kefu.tickets.attachments import check_file
 from kefu.tickets.models import Channel, Message, Ticket
 
 from . import filters, notifications
-from .models import QUARANTINE_MAX_BYTES, Mailbox, ProcessedMail, QuarantinedMail
+from .models import QUARANTINE_MAX_BYTES, ClosedTicketReplies, Mailbox, ProcessedMail, QuarantinedMail
 from .parse import ParsedMail, fallback_message_id, parse
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
     if mailbox is not None and mailbox.team_id:
         inbound = replace(inbound, team=mailbox.team)  # new tickets from this mailbox go to its team
     with transaction.atomic():
-        result = ingest(inbound)
+        result = ingest(inbound, follow_up_closed=_follow_up_closed(mailbox))
         ProcessedMail.objects.get_or_create(
             mail_id=inbound.external_id[:255],
             defaults={
@@ -133,6 +133,13 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
         warnings=warnings,
         parsed=mail,
     )
+
+
+def _follow_up_closed(mailbox: Mailbox | None) -> bool:
+    """Mail on a closed ticket opens a linked follow-up unless the mailbox says to reopen it."""
+    if mailbox is None:
+        return True  # imported archives: the default of a new mailbox
+    return mailbox.closed_ticket_replies == ClosedTicketReplies.FOLLOW_UP
 
 
 def quarantine(*, mailbox: Mailbox | None, raw: bytes, error: str) -> QuarantinedMail:
@@ -185,6 +192,7 @@ MAILBOX_FIELDS = (
     "smtp_use_tls",
     "smtp_username",
     "notifications_enabled",
+    "closed_ticket_replies",
     "delete_after_fetch",
     "active",
 )

@@ -16,6 +16,13 @@ POLL_LEASE = timedelta(minutes=10)  # a poll that died without releasing its cla
 @shared_task(name="email_channel.poll_mailbox", acks_late=True)
 def poll_mailbox(mailbox_id: int) -> dict:
     """Fetch new mail of one active mailbox; errors are recorded on the mailbox, never raised."""
+    return poll_now(mailbox_id)
+
+
+def poll_now(mailbox_id: int) -> dict:
+    """Poll one active mailbox unless another process is polling it right now (then `busy`).
+
+    Used by the task above and by the IMAP IDLE watchers (kefu.connectors.email.idle)."""
     from .fetch import MailboxError, poll
     from .models import Mailbox
 

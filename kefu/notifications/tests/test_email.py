@@ -69,3 +69,43 @@ def test_a_subject_with_line_breaks_still_makes_a_one_line_mail_subject(
 
     [mail] = mailoutbox
     assert "\n" not in mail.subject and mail.bcc == []
+
+
+def test_a_failed_send_is_sent_again_by_the_periodic_sweep(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Given an e-mail copy whose send failed (the SMTP server was down), when the retry sweep runs after a
+    while, then it is sent once; a later sweep sends nothing more."""
+    from datetime import timedelta
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from kefu.notifications.tasks import resend_emails
+
+    real_send = EmailBackend.send_messages
+
+    def down(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        [note] = notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor)
+    assert mailoutbox == []
+    assert Notification.objects.get(pk=note.pk).emailed_at is None  # the claim was freed
+
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_emails() == 0  # too young: it may still be on its way through the queue
+    Notification.objects.filter(pk=note.pk).update(created_at=note.created_at - timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_emails() == 1
+    assert len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_emails() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_schedule_runs_the_e_mail_retry_sweep():
+    from kefu.config.celery import app
+
+    assert "kefu.notifications.resend_emails" in {e["task"] for e in app.conf.beat_schedule.values()}

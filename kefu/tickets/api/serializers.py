@@ -91,6 +91,31 @@ class TicketSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketLinkSerializer(serializers.Serializer):
+    """A link to another ticket seen from this one: `follow_up` with `direction` "out" means this ticket
+    is a follow-up of `ticket`; "in" means `ticket` is a follow-up of this one."""
+
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.ChoiceField(choices=["follow_up", "related"])
+    direction = serializers.SerializerMethodField()
+    ticket = serializers.IntegerField(source="other.pk")
+    subject = serializers.CharField(source="other.subject")
+    status = serializers.CharField(source="other.status")
+
+    def get_direction(self, link) -> str:
+        return "out" if link.outgoing else "in"
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket as `GET /tickets/{id}/` shows it: the list's fields plus its links the caller may see."""
+
+    links = TicketLinkSerializer(many=True, read_only=True, source="shown_links")
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "links"]
+        read_only_fields = fields
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 

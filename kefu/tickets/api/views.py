@@ -28,6 +28,7 @@ from kefu.customers.models import IdentityKind
 from kefu.customers.services import find_or_create_customer
 from kefu.tickets import services
 from kefu.tickets.access import can_view_ticket, get_visible_ticket, visible_tickets
+from kefu.tickets.links import links_for
 from kefu.tickets.models import (
     Attachment,
     Category,
@@ -40,11 +41,13 @@ from kefu.tickets.models import (
     Tag,
     Ticket,
 )
+from kefu.tickets.search import filter_tickets
 
 from .serializers import (
     MessageCreateSerializer,
     MessageSerializer,
     TicketCreateSerializer,
+    TicketDetailSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
 )
@@ -66,7 +69,9 @@ class TicketFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(field_name="tags__name", help_text=_("Tag name."))
     customer = IdFilter(field_name="customer_id", help_text=_("Customer id."))
     q = django_filters.CharFilter(
-        field_name="subject", lookup_expr="icontains", help_text=_("Text in the subject.")
+        method="filter_text",
+        max_length=200,
+        help_text=_("Words in the subject or messages (all of them), the customer's name, or a ticket number."),
     )
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -77,6 +82,9 @@ class TicketFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields: list[str] = []
+
+    def filter_text(self, queryset, name, value: str):
+        return filter_tickets(queryset, value)[0] if value.strip() else queryset
 
     def filter_assignee(self, queryset, name, value: str):
         value = value.strip().lower()
@@ -121,17 +129,24 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KefuViewSe
     @extend_schema(
         summary=_("Open a ticket"),
         request={"application/json": TicketCreateSerializer, "multipart/form-data": TicketCreateSerializer},
-        responses={201: TicketSerializer},
+        responses={201: TicketDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
         form = TicketCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         ticket = _open_ticket(actor=request.user, data=form.validated_data)
         shown = _as_created(ticket, form.validated_data)
+        shown.shown_links = []  # a ticket opened through the API has no links yet
         location = request.build_absolute_uri(reverse("api:ticket-detail", args=[ticket.pk]))
-        return Response(
-            self.get_serializer(shown).data, status=status.HTTP_201_CREATED, headers={"Location": location}
-        )
+        body = TicketDetailSerializer(shown, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(responses=TicketDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """One ticket, with its links to other tickets (follow-ups, related) the caller may see."""
+        ticket = self.get_object()
+        ticket.shown_links = links_for(request.user, ticket)
+        return Response(TicketDetailSerializer(ticket, context=self.get_serializer_context()).data)
 
     @extend_schema(summary=_("Change a ticket"), request=TicketUpdateSerializer, responses=TicketSerializer)
     def partial_update(self, request, *args, **kwargs):

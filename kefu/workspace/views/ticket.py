@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,10 +14,12 @@ from kefu.accounts.models import Team
 from kefu.core.errors import InvalidInput, NotFound
 from kefu.tickets import rules
 from kefu.tickets.access import get_visible_ticket, visible_tickets
+from kefu.tickets.links import links_for
 from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priority, Status, Ticket
 from kefu.tickets.services import TicketChanges, add_note, add_reply, apply_macro, update_ticket
 
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
+from ..rows import status_labels, ticket_link_maker
 from ..widgets import use_fast_widgets
 from .common import render_fragments, staff_required, wants_partial
 from .customers import identity_context
@@ -116,6 +117,7 @@ def ticket_context(
         "macros": list(visible_macros(user)) if user.has_perm("tickets.view_macro") else [],
         "reply_text": reply_text,
         "other_tickets": other_tickets,
+        "ticket_links": links_for(user, ticket),
         **identity_context(user, ticket.customer, revealed=False),
     }
 
@@ -133,16 +135,12 @@ def _attach_menu_objects(ticket: Ticket, options: FieldOptions) -> None:
             setattr(ticket, name, found)
 
 
-_URL_SENTINEL = 987654321987654321  # a ticket id no real ticket has, replaced by each row's id
-
-
 def _label_other_tickets(tickets: list[Ticket]) -> None:
     """Status label and link of each row of the side list, with one translation table and one reverse()."""
-    labels = {code: str(label) for code, label in Status.choices}
-    link = reverse("workspace:ticket", args=[_URL_SENTINEL])
+    labels, link = status_labels(), ticket_link_maker()
     for other in tickets:
         other.status_label = labels.get(other.status, other.status)
-        other.url = link.replace(str(_URL_SENTINEL), str(other.pk))
+        other.url = link(other.pk)
 
 
 @require_GET

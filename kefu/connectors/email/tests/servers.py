@@ -200,6 +200,13 @@ class CapturingHandler:
 
     received: list = field(default_factory=list)
     refuse: bool = False
+    refuse_recipient: str = ""  # an SMTP answer to every RCPT TO, e.g. "450 4.2.1 mailbox busy"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.refuse_recipient:
+            return self.refuse_recipient
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         if self.refuse:

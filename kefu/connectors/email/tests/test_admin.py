@@ -73,8 +73,36 @@ def test_admin_never_shows_the_stored_passwords_and_keeps_them_when_left_empty(s
         "from_name": "new name",
         "smtp_port": 587,
         "smtp_password": "",
+        "closed_ticket_replies": "reopen",
         "active": "on",
     }
     assert superuser_client.post(url, data).status_code == 302
     box.refresh_from_db()
     assert (box.password, box.smtp_password, box.from_name) == ("imap-secret-1", "smtp-secret-2", "new name")
+    assert box.closed_ticket_replies == "reopen"
+
+
+def test_admin_changes_go_through_the_service_with_an_audit_row_and_no_secret(superuser_client):
+    """Given a mailbox, when the Django admin changes it (a new password too) and then deletes it, then each
+    change is in the audit trail like one made on /manage/email/, without the password."""
+    from kefu.audit.models import AuditEntry
+
+    box = MailboxFactory(name="support", password="old")
+    url = reverse("admin:email_channel_mailbox_change", args=[box.pk])
+    data = {
+        "name": "support", "protocol": "imap", "host": box.host, "port": box.port, "username": box.username,
+        "password": "brand-new-secret", "folder": "INBOX", "from_address": box.from_address,
+        "from_name": "Kefu 客服", "smtp_port": 587, "smtp_password": "", "closed_ticket_replies": "follow_up",
+        "active": "on",
+    }  # fmt: skip
+    assert superuser_client.post(url, data).status_code == 302
+
+    entry = AuditEntry.objects.get(action="update", object_id=str(box.pk))
+    assert entry.changes["password"] == ["", "(changed)"] and "brand-new-secret" not in str(entry.changes)
+    assert "host" not in entry.changes  # unchanged fields are not listed
+    box.refresh_from_db()
+    assert box.password == "brand-new-secret"
+
+    delete = reverse("admin:email_channel_mailbox_delete", args=[box.pk])
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
+    assert AuditEntry.objects.filter(action="delete", object_id=str(box.pk)).exists()

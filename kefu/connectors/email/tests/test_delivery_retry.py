@@ -70,3 +70,35 @@ def test_a_claimed_retry_is_not_claimed_twice(smtp_server, agent, front_line):
     _make_due()
     assert len(retries.claim_due()) == 1
     assert retries.claim_due() == []
+
+
+def test_a_recipient_refused_for_now_4xx_is_retried_and_then_sent(smtp_server, agent, front_line):
+    """Given a server answering RCPT TO with 450 (greylisting, a full mailbox), when the reply is sent, then
+    it waits for a retry showing the reason; once the server accepts, the sweep sends it."""
+    controller, handler = smtp_server
+    handler.refuse_recipient = "450 4.2.1 mailbox busy, try later"
+    first = ingest_raw(mailbox=_smtp_mailbox(controller, front_line), raw=build_mail())
+    reply = ticket_services.add_reply(ticket=first.ticket, actor=agent, text="hello")
+
+    reply.refresh_from_db()
+    assert reply.delivery_status == "pending"
+    assert "450" in reply.delivery_error and "zhang@example.com" in reply.delivery_error
+    assert DeliveryRetry.objects.get(message=reply).attempts == 1
+
+    handler.refuse_recipient = ""
+    _make_due()
+    retry_due()
+
+    reply.refresh_from_db()
+    assert reply.delivery_status == "sent" and len(handler.received) == 1
+
+
+def test_a_recipient_refused_for_good_5xx_fails_at_once(smtp_server, agent, front_line):
+    controller, handler = smtp_server
+    handler.refuse_recipient = "550 5.1.1 no such user"
+    first = ingest_raw(mailbox=_smtp_mailbox(controller, front_line), raw=build_mail())
+    reply = ticket_services.add_reply(ticket=first.ticket, actor=agent, text="hello")
+
+    reply.refresh_from_db()
+    assert reply.delivery_status == "failed" and "550" in reply.delivery_error
+    assert not DeliveryRetry.objects.exists()

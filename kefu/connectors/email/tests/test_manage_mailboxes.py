@@ -48,6 +48,7 @@ def _form(**overrides) -> dict:
         "smtp_username": "support@example.com",
         "new_smtp_password": "s3cret-smtp",
         "notifications_enabled": "on",
+        "closed_ticket_replies": "follow_up",
         "active": "on",
     }
     return data | overrides

@@ -114,5 +114,24 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        companions = start_companions(stop)
         while not stop.is_set():
             stop.wait(run_due_jobs(app, jobs, queue=queue))
+        for thread in companions:
+            thread.join(10)
+
+
+def start_companions(stop: threading.Event) -> list[threading.Thread]:
+    """Start the long-running companions (IMAP IDLE watchers …) named in kefu.config.celery; they end
+    when `stop` is set. One that cannot start is logged and skipped: the schedule runs regardless."""
+    from django.utils.module_loading import import_string
+
+    from kefu.config.celery import SCHEDULER_COMPANIONS
+
+    threads = []
+    for path in SCHEDULER_COMPANIONS:
+        try:
+            threads.append(import_string(path)(stop))
+        except Exception:
+            logger.exception("scheduler companion %s could not start", path)
+    return threads

@@ -1,0 +1,43 @@
+"""Linking a ticket to another one ("related") from the ticket page, and removing such a link."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import InvalidInput, NotFound
+from kefu.tickets.access import get_visible_ticket
+from kefu.tickets.models import LinkKind, TicketLink
+from kefu.tickets.services import link_tickets, unlink_tickets
+
+from .common import staff_required
+
+
+@require_POST
+@staff_required
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link this ticket to the ticket whose number the agent typed, as related."""
+    ticket = get_visible_ticket(request.user, pk)
+    raw = request.POST.get("number", "").strip().lstrip("#")
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput(_("Enter a ticket number."), field="number")
+    other = get_visible_ticket(request.user, int(raw))
+    link_tickets(ticket=ticket, other=other, kind=LinkKind.RELATED, actor=request.user)
+    messages.success(request, _("Linked to ticket #%(number)s.") % {"number": other.pk})
+    return redirect("workspace:ticket", pk=ticket.pk)
+
+
+@require_POST
+@staff_required
+def unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Remove a link of this ticket (either direction) that an agent made."""
+    ticket = get_visible_ticket(request.user, pk)
+    found = (
+        TicketLink.objects.touching(ticket.pk).select_related("source", "target").filter(pk=link_pk).first()
+    )
+    if found is None:
+        raise NotFound()
+    unlink_tickets(link=found, actor=request.user)
+    messages.success(request, _("Link removed."))
+    return redirect("workspace:ticket", pk=ticket.pk)
