@@ -49,3 +49,12 @@ def load_permissions(user) -> None:
     user._user_perm_cache = own
     user._group_perm_cache = from_groups
     user._perm_cache = own | from_groups
+
+
+def team_ids(user) -> list[int]:
+    """Ids of the teams `user` belongs to, read once per user object (so once per request) and kept on it."""
+    cached = getattr(user, "_team_ids_cache", None)
+    if cached is None:
+        cached = list(user.teams.values_list("id", flat=True)) if user.pk else []
+        user._team_ids_cache = cached
+    return cached

@@ -18,6 +18,12 @@ def connect() -> None:
     subscribe(TicketUpdated, realtime.ticket_updated)
     subscribe(TicketAssigned, realtime.ticket_assigned)
 
+    # Ticket search: a ticket's words are re-indexed when it gets a message or a new subject.
+    from kefu.tickets import listeners as tickets
+
+    subscribe(MessageAdded, tickets.index_for_search, background=True)
+    subscribe(TicketUpdated, tickets.index_for_search, background=True)
+
     # E-mail channel: agents' public replies on e-mail tickets are sent by SMTP.
     # Customers of e-mail tickets are told when their ticket is solved (per mailbox, never for auto-mail).
     from kefu.connectors.email import notifications as email_notifications
@@ -44,8 +50,11 @@ def connect() -> None:
     # them (never of their own action); in-app ones are pushed live to the user's sockets.
     from kefu.notifications import listeners as notifications
     from kefu.notifications.events import NotificationCreated, NotificationsRead
+    from kefu.routing import listeners as routing
     from kefu.sla.events import TicketEscalated
 
+    # Routing hands an escalated ticket to the new level's people first, so its notification names them.
+    subscribe(TicketEscalated, routing.ticket_escalated, background=True)
     subscribe(TicketAssigned, notifications.ticket_assigned, background=True)
     subscribe(SlaWarned, notifications.sla_warned, background=True)
     subscribe(SlaBreached, notifications.sla_breached, background=True)
@@ -57,7 +66,6 @@ def connect() -> None:
     # Routing: intake rules, then the classifier, then assignment
     # Rules and the classifier set category, team, priority … of each new ticket once (kefu.routing.services);
     # rules may look at the mailbox an e-mail ticket came in by, which only the e-mail connector knows.
-    from kefu.routing import listeners as routing
     from kefu.routing.services import register_fact_provider
 
     register_fact_provider(_email_mailbox)
@@ -66,19 +74,20 @@ def connect() -> None:
     # Assignment (after rules and classifier have set the team): the team's strategy gives new tickets
     # to an agent on shift; going offline or over the cap gives unstarted tickets back to the pool.
     from kefu.accounts.events import PresenceChanged, UserDeactivated
-    from kefu.routing import assignment
 
-    subscribe(TicketCreated, assignment.ticket_created, background=True)
-    subscribe(TicketUpdated, assignment.ticket_updated, background=True)
-    subscribe(TicketAssigned, assignment.ticket_assigned, background=True)
-    subscribe(PresenceChanged, assignment.presence_changed, background=True)
-    subscribe(UserDeactivated, assignment.user_deactivated, background=True)
+    subscribe(TicketCreated, routing.fill_pool_of_new_ticket, background=True)
+    subscribe(TicketUpdated, routing.ticket_moved_or_done, background=True)
+    subscribe(TicketAssigned, routing.agent_assigned, background=True)
+    subscribe(PresenceChanged, routing.presence_changed, background=True)
+    subscribe(UserDeactivated, routing.user_deactivated, background=True)
 
-    # Live chat: an agent coming online is offered the oldest waiting chat; chats the idle job ends are
-    # pushed to the widget and the console (what a socket changes, its consumer pushes itself).
-    from kefu.chat.events import ChatEnded
+    # Live chat: every chat message (visitor, agent, bot, system line, note) is pushed by one listener to the
+    # visitor's tabs, the chat's agent and supervisors who joined it; an agent coming online is offered the
+    # oldest waiting chat; chats the idle job ends are pushed to the widget and the console.
+    from kefu.chat.events import ChatEnded, ChatMessagePosted
     from kefu.realtime import chat_listeners
 
+    subscribe(ChatMessagePosted, chat_listeners.chat_message_posted)
     subscribe(PresenceChanged, chat_listeners.offer_waiting_chat)
     subscribe(ChatEnded, chat_listeners.chat_ended_by_the_server)
 

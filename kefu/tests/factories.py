@@ -9,6 +9,7 @@ from kefu.core.crypto import lookup_hash
 from kefu.customers.models import Customer, Identity, IdentityKind
 from kefu.customers.rules import normalize_identity
 from kefu.tickets.models import AuthorKind, Category, Macro, Message, MessageKind, Priority, Ticket
+from kefu.tickets.search import index_ticket
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -109,6 +110,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
                 body_text=extracted or "我的订单三天了还没有发货，请尽快处理。", channel=self.channel,
                 created_at=self.created_at,
             )
+            index_ticket(self.pk)  # as the search listener does after intake's commit
 
 
 class MacroFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ only their own tickets, and only through the portal. A ticket a user may not see
 
 from django.db.models import Q, QuerySet
 
+from kefu.accounts.permissions import team_ids
 from kefu.core.errors import NotAllowed, NotFound
 
 from .models import Ticket
@@ -20,8 +21,8 @@ def visible_tickets(user, queryset: QuerySet[Ticket] | None = None) -> QuerySet[
         return qs
     if not user.has_perm("tickets.view_ticket"):
         return qs.none()
-    team_ids = list(user.teams.values_list("id", flat=True))
-    return qs.filter(Q(team_id__in=team_ids) | Q(assignee_id=user.pk) | Q(team__isnull=True))
+    # Read once per request (kept on the user object): pages ask this several times.
+    return qs.filter(Q(team_id__in=team_ids(user)) | Q(assignee_id=user.pk) | Q(team__isnull=True))
 
 
 def can_view_ticket(user, ticket: Ticket) -> bool:

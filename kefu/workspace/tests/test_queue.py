@@ -256,7 +256,9 @@ def test_queue_query_count_is_small(login, agent, front_line, customer, django_a
     _make_tickets(30, front_line, agent, customer)
     client = login(agent)
 
-    with django_assert_max_num_queries(12):
+    # A search adds two (its ids, then those the filters keep) and, at most every 2 s, the tokenizer's
+    # look at the shared product dictionary.
+    with django_assert_max_num_queries(14):
         response = client.get(URL, {"view": "all", "q": "订单"})
     assert len(numbers(response)) == 30
 
@@ -275,3 +277,36 @@ def test_htmx_request_after_the_session_ended_sends_the_page_to_the_login_form(c
 
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
     assert "view%3Dall" in response["HX-Redirect"]
+
+
+def test_search_for_a_very_common_word_says_only_recent_tickets_were_searched(
+    monkeypatch, login, agent, front_line, customer
+):
+    from kefu.tickets import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "RECENT", 1)
+    TicketFactory(customer=customer, team=front_line, subject="发票 一")
+    TicketFactory(customer=customer, team=front_line, subject="发票 二")
+    newest = TicketFactory(customer=customer, team=front_line, subject="发票 三")
+    client = login(agent)
+
+    capped = client.get(URL, {"view": "all", "q": "发票"})
+    narrow = client.get(URL, {"view": "all", "q": "发票 三"})
+
+    assert newest.pk in numbers(capped)  # the most recently active match is always searched
+    assert len(numbers(capped)) <= 2
+    assert "data-search-capped" in capped.content.decode()
+    assert numbers(narrow) == [newest.pk]
+    assert "data-search-capped" not in narrow.content.decode()
+
+
+def test_search_results_follow_the_chosen_sort(login, agent, front_line, customer):
+    now = timezone.now()
+    old = TicketFactory(customer=customer, team=front_line, subject="退款 甲", created_at=now - timedelta(days=3))
+    new = TicketFactory(customer=customer, team=front_line, subject="退款 乙", created_at=now - timedelta(days=1))
+    mid = TicketFactory(customer=customer, team=front_line, subject="退款 丙", created_at=now - timedelta(days=2))
+    client = login(agent)
+
+    assert numbers(client.get(URL, {"view": "all", "q": "退款"})) == [new.pk, mid.pk, old.pk]
+    assert numbers(client.get(URL, {"view": "all", "q": "退款", "sort": "oldest"})) == [old.pk, mid.pk, new.pk]

@@ -10,9 +10,16 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from kefu.accounts.permissions import load_permissions
 
-def staff_required(view: Callable) -> Callable:
-    """Staff only: anonymous visitors go to the login page, customers get 403."""
+
+def staff_required(view: Callable | None = None, *, permissions: bool = True) -> Callable:
+    """Staff only: anonymous visitors go to the login page, customers get 403.
+
+    `permissions=False` for small fragments that check no role (the bell): they skip loading the
+    user's permissions, which every page's shell needs."""
+    if view is None:
+        return lambda view: staff_required(view, permissions=permissions)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -26,6 +33,8 @@ def staff_required(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
+        if permissions:
+            load_permissions(user)  # one query for the role checks every page makes, instead of two
         response = view(request, *args, **kwargs)
         # Pages and their htmx partials share URLs: caches and the back button must not mix them up.
         patch_vary_headers(response, ["HX-Request"])

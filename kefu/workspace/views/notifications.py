@@ -18,7 +18,7 @@ PER_PAGE = 30
 
 
 @require_GET
-@staff_required
+@staff_required(permissions=False)
 def bell(request: HttpRequest) -> HttpResponse:
     """The header's bell with the unread count; loaded after the page and again on every live hint."""
     return render(request, "workspace/_notification_bell.html", {"unread": unread_count(request.user)})
