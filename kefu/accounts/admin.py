@@ -41,6 +41,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
                     "presence",
                     "language",
                     "timezone",
+                    "shift_calendar",
                 )
             },
         ),
@@ -59,4 +60,4 @@ class TeamAdmin(AuditedAdmin):
     search_fields = ("name", "name_en")
     raw_id_fields = ("lead", "members")  # users include every portal customer: never a full <select>
     # Assignment settings are edited on /manage/teams/, where accounts.services validates them.
-    exclude = ("assignment_strategy", "max_open_per_agent", "shift_calendar")
+    exclude = ("assignment_strategy", "max_open_per_agent", "shift_calendar", "escalation_team")

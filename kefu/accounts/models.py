@@ -19,7 +19,7 @@ class Presence(models.TextChoices):
 
 
 class AssignmentStrategy(models.TextChoices):
-    """How a team's new tickets find an agent (kefu.routing.assignment)."""
+    """How a team's new tickets find an agent (kefu.routing.services.assignment)."""
 
     MANUAL = "manual", _("Manual (agents pick from the queue)")
     ROUND_ROBIN = "round_robin", _("Round-robin")
@@ -41,6 +41,16 @@ class User(AbstractUser):
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The agent's own working hours (a business calendar of kefu.sla): overrides their teams' shift hours.
+    shift_calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("own shift hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Automatic assignment gives this agent tickets only during these hours; empty: the team's."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -92,6 +102,15 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Only assign automatically during these working hours; empty: whenever agents are online."),
+    )
+    escalation_team = models.ForeignKey(
+        "self",
+        verbose_name=_("L2 team for escalations"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Tickets escalated to L2 move to this team; empty: the team's own senior agents take them."),
     )
     # Round-robin pointer: the id of the member who got the last ticket (moved under the team's row lock).
     assignment_cursor = models.PositiveIntegerField(default=0, editable=False)

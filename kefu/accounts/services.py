@@ -44,6 +44,7 @@ USER_FIELDS = (
     "is_superuser",
     "language",
     "timezone",
+    "shift_calendar",
 )
 TEAM_FIELDS = (
     "name",
@@ -54,6 +55,7 @@ TEAM_FIELDS = (
     "assignment_strategy",
     "max_open_per_agent",
     "shift_calendar",
+    "escalation_team",
 )
 MAX_OPEN_CAP = 500
 
@@ -117,8 +119,11 @@ def create_user(
     is_superuser: bool = False,
     language: str = "",
     timezone: str = "",
+    shift_calendar=None,
 ) -> User:
-    """Add a staff member with roles and teams. Without a password the account cannot log in until one is set."""
+    """Add a staff member with roles and teams. Without a password the account cannot log in until one is set.
+
+    `shift_calendar`: the agent's own working hours (kefu.sla.BusinessCalendar), overriding their teams'."""
     _require_manager(actor)
     user = User(is_staff=True)
     values = {
@@ -133,6 +138,7 @@ def create_user(
         "is_superuser": is_superuser,
         "language": language,
         "timezone": timezone,
+        "shift_calendar": shift_calendar,
     }
     _apply_user_values(actor, user, values)
     roles = sorted(set(roles))
@@ -376,6 +382,7 @@ def create_team(
     assignment_strategy: str = AssignmentStrategy.MANUAL,
     max_open_per_agent: int = 0,
     shift_calendar=None,
+    escalation_team: Team | None = None,
 ) -> Team:
     """Add a team; `is_default` makes it the one unrouted tickets land in (taking that from any other)."""
     _require_manager(actor)
@@ -390,6 +397,7 @@ def create_team(
         "assignment_strategy": assignment_strategy,
         "max_open_per_agent": max_open_per_agent,
         "shift_calendar": shift_calendar,
+        "escalation_team": escalation_team,
     }
     _apply_team_values(team, values, members)
     with transaction.atomic():
@@ -444,6 +452,8 @@ def _apply_team_values(team: Team, values: Mapping[str, Any], members: list[User
                 raise InvalidInput(_("A team name is required."), field="name")
             if Team.objects.filter(name=value).exclude(pk=team.pk).exists():
                 raise InvalidInput(_("A team with this name already exists."), field="name")
+        if key == "escalation_team" and value is not None and value.pk == team.pk:
+            raise InvalidInput(_("A team cannot be its own L2 team."), field="escalation_team")
         if key == "assignment_strategy" and value not in AssignmentStrategy.values:
             raise InvalidInput(_("Unknown assignment strategy."), field="assignment_strategy")
         if key == "max_open_per_agent" and (

@@ -65,6 +65,13 @@ class UserForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), required=False)
     timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+    shift_calendar = forms.ModelChoiceField(
+        label=_("Own shift hours"),
+        queryset=BusinessCalendar.objects.all(),
+        required=False,
+        empty_label=_("The team's shift hours"),
+        help_text=_("Automatic assignment gives this agent tickets only during these hours (and while online)."),
+    )
     is_active = forms.BooleanField(label=_("Active (may log in)"), required=False, initial=True)
     is_superuser = forms.BooleanField(label=_("Superuser (every permission, Django admin)"), required=False)
     password = forms.CharField(
@@ -114,6 +121,7 @@ class UserForm(forms.Form):
             "max_chats": user.max_chats,
             "language": user.language,
             "timezone": user.timezone,
+            "shift_calendar": user.shift_calendar,
             "is_active": user.is_active,
             "is_superuser": user.is_superuser,
         }
@@ -153,6 +161,7 @@ class UserForm(forms.Form):
                 "max_chats",
                 "language",
                 "timezone",
+                "shift_calendar",
                 "is_active",
             )
         }
@@ -204,6 +213,13 @@ class TeamForm(forms.Form):
         required=False,
         help_text=_("Assign automatically only during these hours (and only to online agents)."),
     )
+    escalation_team = forms.ModelChoiceField(
+        label=_("L2 team for escalations"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("The team's own senior agents"),
+        help_text=_("Tickets escalated to L2 move to this team and are assigned by its rules."),
+    )
 
     def __init__(self, *args, team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,6 +237,7 @@ class TeamForm(forms.Form):
             "assignment_strategy": team.assignment_strategy,
             "max_open_per_agent": team.max_open_per_agent,
             "shift_calendar": team.shift_calendar,
+            "escalation_team": team.escalation_team,
         }
 
     def clean_max_open_per_agent(self) -> int:

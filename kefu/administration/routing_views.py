@@ -40,6 +40,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         {
             "rules": rows,
             "model": services.current_model_row(),
+            "training": services.last_training(),
             "threshold": services.confidence_threshold(),
             "nav": NAV,
         },
@@ -138,8 +139,21 @@ def _predictions(predictions: dict) -> list[tuple[str, object, float]]:
 @requires(MANAGE_CONFIGURATION)
 @require_POST
 def retrain(request: HttpRequest) -> HttpResponse:
+    """Queue a training; it runs outside this request and the page shows "training…" until it is done."""
     services.request_retrain(actor=request.user)
     messages.success(
         request, _("Retraining has started. The new model is used for new tickets as soon as it is stored.")
     )
     return HttpResponseRedirect(reverse("administration:routing_rules"))
+
+
+@requires(MANAGE_CONFIGURATION)
+def training(request: HttpRequest) -> HttpResponse:
+    """The training status the page polls while one waits or runs; when it has finished, reload the page
+    (its scores table shows the new model)."""
+    job = services.last_training()
+    if request.headers.get("HX-Request") and (job is None or not job.is_active):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "administration/_routing_training.html", {"training": job})

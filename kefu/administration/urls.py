@@ -19,6 +19,7 @@ urlpatterns = [
     path("routing/new/", routing_views.rule_edit, name="routing_rule_create"),
     path("routing/test/", routing_views.rule_test, name="routing_test"),
     path("routing/retrain/", routing_views.retrain, name="routing_retrain"),
+    path("routing/training/", routing_views.training, name="routing_training"),
     path("routing/<int:pk>/", routing_views.rule_edit, name="routing_rule_edit"),
     path("routing/<int:pk>/delete/", routing_views.rule_delete, name="routing_rule_delete"),
     path("routing/<int:pk>/move/", routing_views.rule_move, name="routing_rule_move"),

@@ -50,12 +50,21 @@ def sla_breached(event: SlaBreached) -> None:
 
 
 def ticket_escalated(event: TicketEscalated) -> None:
-    escalation = Escalation.objects.select_related("actor").filter(pk=event.escalation_id).first()
+    escalation = (
+        Escalation.objects.select_related("actor", "from_assignee").filter(pk=event.escalation_id).first()
+    )
     ticket = _ticket(event.ticket_id)
     if escalation is None or ticket is None:
         return
+    # Routing has handed the ticket on by now (kefu.config.listeners orders it first): the new assignee
+    # and the agent who had it both hear of it.
     notify(
-        recipients=[*escalation_targets(ticket, escalation.to_level), _lead(ticket), ticket.assignee],
+        recipients=[
+            *escalation_targets(ticket, escalation.to_level),
+            _lead(ticket),
+            ticket.assignee,
+            escalation.from_assignee,
+        ],
         kind=Kind.ESCALATED,
         ticket=ticket,
         actor=escalation.actor,

@@ -20,8 +20,9 @@ _BLANK_OR_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 HELD_OUT = 0.2  # share of the labelled tickets kept aside to measure a newly trained model
 MIN_EXAMPLES = 10  # fewer labelled tickets than this: no model (it would only guess)
-# Training memory grows with features x labels (L-BFGS keeps 10 copies of the weights): cap the vocabulary,
-# keeping the most frequent terms, so a daily retrain stays within a worker's memory on years of tickets.
+# Training memory grows with features x labels: cap the vocabulary (the most frequent terms), and train with
+# Newton-CG on float32 features, which keeps a few copies of the weights in float32 where L-BFGS kept ~25 in
+# float64 (clinc150, 150 labels: peak 2.06 GB -> 0.57 GB, accuracy 93.2% -> 93.0%; see kefu eval_classifier).
 MAX_WORD_FEATURES = 50_000
 MAX_CHAR_FEATURES = 100_000
 TEXT_LIMIT = 3_000  # characters of a ticket (subject + first message) the classifier reads
@@ -45,6 +46,7 @@ def _clip(texts: Sequence[str]) -> list[str]:
 
 def build_pipeline(c: float = 20.0):
     """Unfitted scikit-learn pipeline: word and character TF-IDF, then logistic regression."""
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -52,12 +54,14 @@ def build_pipeline(c: float = 20.0):
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, lowercase=False,
-                                      max_features=MAX_WORD_FEATURES)),
+                                      max_features=MAX_WORD_FEATURES, dtype=np.float32)),
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=2,
-                                      max_features=MAX_CHAR_FEATURES)),
+                                      max_features=MAX_CHAR_FEATURES, dtype=np.float32)),
         ]
     )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=c, max_iter=2000))])
+    # Newton-CG keeps float32 input in float32 (L-BFGS converts to float64) and needs no L-BFGS history.
+    model = LogisticRegression(C=c, max_iter=2000, solver="newton-cg")
+    return Pipeline([("features", features), ("model", model)])
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,44 @@ class RoutingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class ClassifierTraining(models.Model):
+    """One retrain of the classifier, asked for from /manage/routing/ or by the daily job; run outside the
+    request (a worker, or a background thread in the embedded mode) and claimed once by its status."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("classifier training", "Waiting to start")
+        RUNNING = "running", pgettext_lazy("classifier training", "Training")
+        DONE = "done", pgettext_lazy("classifier training", "Trained")
+        TOO_FEW = "too_few", pgettext_lazy("classifier training", "Too few solved tickets to learn from")
+        FAILED = "failed", pgettext_lazy("classifier training", "Failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked for by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked for"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("classifier training")
+        verbose_name_plural = _("classifier trainings")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="routing_training_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="queued"), name="routing_training_one_queued"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -1,4 +1,6 @@
-"""Intake-rule matching without the ORM: which rules a new ticket meets and what they set, in order.
+"""Routing rules without the ORM: intake-rule matching, and the scores that pick an agent for a ticket.
+
+Intake rules: which rules a new ticket meets and what they set, in order.
 
 A rule's conditions are all optional; a rule matches when every condition it gives holds. Words match as
 case-insensitive substrings (so Chinese needs no tokenizer); any one listed word is enough. A regular
@@ -8,7 +10,7 @@ earlier rule wins (position is precedence); tags add up.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import time
 
@@ -172,3 +174,97 @@ def merge(actions: Iterable[Actions]) -> Actions:
 def plan(rules: Sequence[RuleSpec], facts: Facts) -> tuple[list[Outcome], Actions]:
     outcomes = evaluate(rules, facts)
     return outcomes, merge(o.rule.actions for o in outcomes if o.applied)
+
+
+# --- assignment: which agent gets a ticket (the candidates come from kefu.routing.services.assignment) ----
+
+# Values of kefu.accounts.models.AssignmentStrategy and Level, spelled out so this module needs no models.
+MANUAL, ROUND_ROBIN, LEAST_OPEN, SKILLS = "manual", "round_robin", "least_open", "skills"
+LEVEL_RANK = {"L1": 1, "L2": 2, "L3": 3}
+TIER_LEVEL = {"normal": 1, "vip": 2, "svip": 3}  # customer tier -> the level that should serve it
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An agent who may get the ticket now: id, open tickets held, level and skills."""
+
+    pk: int
+    load: int
+    level: str = "L1"
+    skills: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Need:
+    """What the ticket asks of an agent (None: no preference)."""
+
+    category: str | None = None
+    language: str | None = None
+    channel: str | None = None
+    tier: str | None = None
+
+
+def round_robin(candidates: Sequence[Candidate], cursor: int) -> Candidate | None:
+    """The next agent by id after the one who got the last ticket, wrapping around."""
+    ordered = sorted(candidates, key=lambda c: c.pk)
+    return next((c for c in ordered if c.pk > cursor), ordered[0] if ordered else None)
+
+
+def least_open(candidates: Sequence[Candidate], cursor: int = 0) -> Candidate | None:
+    """The agent with the fewest open tickets; ties go round-robin from the cursor."""
+    if not candidates:
+        return None
+    fewest = min(c.load for c in candidates)
+    return round_robin([c for c in candidates if c.load == fewest], cursor)
+
+
+def skill_score(candidate: Candidate, need: Need) -> int | None:
+    """How well the agent fits; None when a skill they list rules the ticket out.
+
+    A listed skill that matches counts 10; an agent who lists nothing for a dimension is a generalist
+    (0). Levels: reaching the tier's level counts 5, each level above it costs 1 (keep experts free),
+    each level short costs 5.
+    """
+    score = 0
+    for key, wanted in (
+        ("categories", need.category),
+        ("languages", need.language),
+        ("channels", need.channel),
+    ):
+        listed = [str(v).lower() for v in (candidate.skills.get(key) or [])]
+        if not wanted or not listed:
+            continue
+        if wanted.lower() not in listed:
+            return None
+        score += 10
+    required = TIER_LEVEL.get(need.tier or "normal", 1)
+    rank = LEVEL_RANK.get(candidate.level, 1)
+    score += 5 - (rank - required) if rank >= required else -5 * (required - rank)
+    return score
+
+
+def best_skill(candidates: Sequence[Candidate], need: Need, cursor: int = 0) -> Candidate | None:
+    """The best-scoring agent, then the least loaded; None when everyone's listed skills rule them out."""
+    scored = [(skill_score(c, need), c) for c in candidates]
+    fitting = [(s, c) for s, c in scored if s is not None]
+    if not fitting:
+        return None
+    top = max(s for s, _c in fitting)
+    return least_open([c for s, c in fitting if s == top], cursor)
+
+
+def choose(
+    strategy: str, candidates: Sequence[Candidate], *, cursor: int, need: Need
+) -> tuple[Candidate | None, str]:
+    """The agent for a ticket and the reason the timeline shows (the strategy that decided)."""
+    if strategy == ROUND_ROBIN:
+        return round_robin(candidates, cursor), strategy
+    if strategy == LEAST_OPEN:
+        return least_open(candidates, cursor), strategy
+    if strategy == SKILLS:
+        picked = best_skill(candidates, need, cursor)
+        if picked is not None:
+            return picked, strategy
+        # Nobody's skills fit: the customer is better served by anyone on shift than by no one.
+        return least_open(candidates, cursor), LEAST_OPEN
+    return None, strategy

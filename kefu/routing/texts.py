@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from kefu.sla.texts import level_label
+
 
 def rule_applied_text(data: dict) -> str:
     return _("Intake rule “%(rule)s” matched") % {"rule": data.get("rule") or "?"}
@@ -24,3 +26,20 @@ def classified_text(data: dict) -> str:
     if data.get("triage"):
         return _("Classifier v%(version)s was unsure (%(guesses)s): left for manual triage") % values
     return _("Classifier v%(version)s routed the ticket: %(guesses)s") % values
+
+
+def escalation_routed_text(data: dict) -> str:
+    """Where an escalation took the ticket: the new level's person, another team, or nowhere yet."""
+    values = {
+        "level": level_label(data.get("level")),
+        "name": data.get("assignee_name") or "",
+        "previous": data.get("previous_name") or _("nobody"),
+        "team": data.get("team") or "",
+    }
+    if values["name"] and values["team"]:
+        return _("Escalated to %(level)s: moved to team %(team)s and handed to %(name)s (was with %(previous)s)") % values
+    if values["name"]:
+        return _("Escalated to %(level)s: handed to %(name)s (was with %(previous)s)") % values
+    if values["team"]:
+        return _("Escalated to %(level)s: moved to team %(team)s, waiting for someone on shift there") % values
+    return _("Escalated to %(level)s: nobody at that level is on shift, the ticket stays with %(previous)s") % values

@@ -205,6 +205,17 @@ class Escalation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("at"))
+    # Who had the ticket when it was escalated (kept informed), and who took it at the new level.
+    from_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("escalated from"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    to_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Set when routing has handed the ticket to the new level (claimed once, kefu.routing.services.escalation).
+    routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("escalation")

@@ -1,5 +1,6 @@
 """SLA services: pick a ticket's policy, keep its clocks current, sweep due deadlines, escalate."""
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,15 +12,16 @@ from kefu.accounts import roles
 from kefu.accounts.models import Level as UserLevel
 from kefu.accounts.models import User
 from kefu.core import clock as wall
-from kefu.core.errors import InvalidInput
+from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.core.events import emit
 from kefu.sla import rules
 from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
 from kefu.sla.models import BusinessCalendar, Escalation, Level, SlaEvent, SlaPolicy, SlaTarget, TicketSla
 from kefu.tickets.access import require_work
 from kefu.tickets.models import Status, Ticket
-from kefu.tickets.services import record_system_event
+from kefu.tickets.services import assign_ticket, record_system_event
 
+log = logging.getLogger(__name__)
 PAUSED_STATUSES = (Status.PENDING,)  # waiting on the customer
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 COMPLAINT = "complaint"
@@ -139,11 +141,15 @@ def pending_moments(sla: TicketSla) -> list[datetime | None]:
 # --- the sweeper ------------------------------------------------------------------------------------
 
 
-def sweep_sla(*, now: datetime | None = None, batch: int = 500) -> int:
+def sweep_sla(*, now: datetime | None = None, batch: int = 500, chunk: int = 50) -> int:
     """Handle every ticket whose next deadline has passed; returns how many rows this worker claimed.
 
     Reads only due rows (indexed `next_deadline`); each is claimed with a conditional update on the
-    deadline it was read with, so several workers never handle the same deadline twice.
+    deadline it was read with, so several workers never handle the same deadline twice. Rows are handled
+    `chunk` at a time in one transaction: one commit, and the warnings and breaches of the whole chunk
+    reach their listeners as one background job (kefu.core.events batches a transaction's events) instead
+    of a job, a commit and a savepoint per ticket. A chunk that fails is redone row by row, so one bad
+    row cannot hold back the others.
     """
     now = now or wall.now()
     due = list(
@@ -152,12 +158,37 @@ def sweep_sla(*, now: datetime | None = None, batch: int = 500) -> int:
         .values_list("pk", "next_deadline")[:batch]
     )
     claimed = 0
-    for pk, deadline in due:
-        with transaction.atomic():
-            if not TicketSla.objects.filter(pk=pk, next_deadline=deadline).update(next_deadline=None):
-                continue  # another worker got there first, or the clocks changed meanwhile
-            claimed += 1
-            _handle_due(TicketSla.objects.select_for_update().get(pk=pk), now)
+    for start in range(0, len(due), chunk):
+        part = due[start : start + chunk]
+        try:
+            with transaction.atomic():
+                # The chunk's rows locked and read in one query; each is still claimed on its own.
+                rows = TicketSla.objects.select_for_update().in_bulk([pk for pk, _deadline in part])
+                claimed += sum(_claim_and_handle(pk, deadline, now, rows.get(pk)) for pk, deadline in part)
+        except Exception:
+            log.exception("SLA sweep: a chunk failed, handling its rows one by one")
+            claimed += _sweep_one_by_one(part, now)
+    return claimed
+
+
+def _claim_and_handle(pk: int, deadline: datetime, now: datetime, row: TicketSla | None = None) -> bool:
+    """Claim one due row (False when another worker got there first, or the clocks changed) and act on it.
+
+    `row`: the row already read under its lock (it cannot change before this transaction ends)."""
+    if not TicketSla.objects.filter(pk=pk, next_deadline=deadline).update(next_deadline=None):
+        return False
+    _handle_due(row if row is not None else TicketSla.objects.select_for_update().get(pk=pk), now)
+    return True
+
+
+def _sweep_one_by_one(part: list[tuple[int, datetime]], now: datetime) -> int:
+    claimed = 0
+    for pk, deadline in part:
+        try:
+            with transaction.atomic():
+                claimed += _claim_and_handle(pk, deadline, now)
+        except Exception:
+            log.exception("SLA sweep: ticket SLA %s failed; it stays due", pk)
     return claimed
 
 
@@ -219,17 +250,23 @@ def current_level(ticket: Ticket) -> str:
 
 
 @transaction.atomic
-def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None = None) -> Escalation:
+def escalate_ticket(
+    *, ticket: Ticket, actor, reason: str, to_level: str | None = None, assignee: User | None = None
+) -> Escalation:
     """Move a ticket up one service level (or straight to `to_level`); actor None means automatic.
 
     An agent must be allowed to work the ticket, give a reason, and cannot go past the top level.
+    Routing then hands the ticket to the new level's people (kefu.routing.services.escalation), unless a
+    supervisor names the `assignee` here (needs `tickets.assign_ticket`): then it goes to that person now.
     """
     reason = " ".join((reason or "").split())[:255]
     if actor is not None:
         require_work(actor, ticket)
         if not reason:
             raise InvalidInput(_("Say why the ticket needs escalating."), field="reason")
-    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+    if assignee is not None and not (actor is not None and actor.has_perm("tickets.assign_ticket")):
+        raise NotAllowed(_("Only supervisors choose who takes an escalated ticket."))
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket.pk)
     from_level = Level(current_level(ticket))
     target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
     if actor is not None and target.rank <= from_level.rank:
@@ -241,6 +278,7 @@ def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None 
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
         created_at=wall.now(),
+        from_assignee=locked.assignee,
     )
     record_system_event(
         ticket=ticket,
@@ -255,6 +293,9 @@ def escalate_ticket(*, ticket: Ticket, actor, reason: str, to_level: str | None 
             "actor_name": escalation.actor.name if escalation.actor else "",
         },
     )
+    if assignee is not None:  # a supervisor's choice: routing leaves it alone (routed_at is set)
+        assign_ticket(ticket=locked, actor=actor, assignee=assignee)
+        Escalation.objects.filter(pk=escalation.pk).update(to_assignee=assignee, routed_at=escalation.created_at)
     emit(TicketEscalated(ticket_id=ticket.pk, escalation_id=escalation.pk))
     return escalation
 
@@ -297,8 +338,10 @@ def escalate_on_breach(*, ticket_id: int, target: str) -> Escalation | None:
 def escalate_on_warning(*, ticket_id: int, target: str) -> Escalation | None:
     """A target about to be missed moves the ticket up a level when its policy asks for it."""
     policy = _policy_of(ticket_id)
+    if policy is None or not policy.escalate_on_warning:
+        return None  # most policies: decided without reading the ticket (every warning asks)
     ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None or policy is None or not policy.escalate_on_warning:
+    if ticket is None:
         return None
     return escalate_automatically(ticket=ticket, reason=f"sla_warning:{target}")
 

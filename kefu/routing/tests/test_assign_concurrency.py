@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from kefu.accounts.models import AssignmentStrategy, Presence
-from kefu.routing import assignment
+from kefu.routing.services import assignment
 from kefu.tests.factories import TicketFactory, UserFactory
 from kefu.tickets.models import Message, MessageKind, Ticket
 

@@ -6,7 +6,7 @@ from django.utils import translation
 from kefu.accounts import roles
 from kefu.accounts import services as accounts
 from kefu.accounts.models import AssignmentStrategy, Presence
-from kefu.routing import assignment
+from kefu.routing.services import assignment
 from kefu.tests.factories import TicketFactory, UserFactory
 from kefu.tickets.models import Message, MessageKind, Status
 from kefu.tickets.services import add_reply, assign_ticket

@@ -6,7 +6,8 @@ import pytest
 
 from kefu.accounts import services as accounts
 from kefu.accounts.models import AssignmentStrategy, Presence
-from kefu.routing import assignment
+from kefu.routing import tasks
+from kefu.routing.services import assignment
 from kefu.sla.tests.factories import BusinessCalendarFactory
 from kefu.tests.factories import TicketFactory
 
@@ -119,7 +120,7 @@ def test_the_periodic_job_assigns_the_pool_once_shift_hours_begin(round_robin, a
 
     assert {t.assignee for t in _reloaded(overnight)} == {agent}
     entry = app.conf.beat_schedule["routing-fill-pools"]
-    assert app.tasks[entry["task"]].name == assignment.fill_pools_task.name
+    assert app.tasks[entry["task"]].name == tasks.fill_pools.name
 
 
 def test_a_new_ticket_waits_behind_older_ones_in_the_pool(

@@ -6,8 +6,9 @@ from django.utils import translation
 from kefu.accounts import roles
 from kefu.accounts.models import AssignmentStrategy, Level, Presence
 from kefu.customers.models import Tier
-from kefu.routing import assignment
-from kefu.routing.assignment import Candidate, Need
+from kefu.routing import rules
+from kefu.routing.rules import Candidate, Need
+from kefu.routing.services import assignment
 from kefu.tests.factories import CategoryFactory, CustomerFactory, TicketFactory, UserFactory
 from kefu.tickets.models import Message, MessageKind, Status
 from kefu.workspace.timeline import describe_event
@@ -42,13 +43,13 @@ def _assign(ticket):
 )
 def test_round_robin_takes_the_next_agent_after_the_cursor_and_wraps(cursor, expected):
     pool = [Candidate(9, 0), Candidate(3, 0), Candidate(5, 0)]
-    assert assignment.round_robin(pool, cursor).pk == expected
+    assert rules.round_robin(pool, cursor).pk == expected
 
 
 def test_least_open_breaks_ties_round_robin():
     pool = [Candidate(1, 2), Candidate(2, 1), Candidate(3, 1)]
-    assert assignment.least_open(pool, 0).pk == 2
-    assert assignment.least_open(pool, 2).pk == 3
+    assert rules.least_open(pool, 0).pk == 2
+    assert rules.least_open(pool, 2).pk == 3
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ def test_least_open_breaks_ties_round_robin():
     ],
 )
 def test_skill_score(skills, level, need, score):
-    assert assignment.skill_score(Candidate(1, 0, level, skills), need) == score
+    assert rules.skill_score(Candidate(1, 0, level, skills), need) == score
 
 
 def test_nobody_fitting_falls_back_to_the_least_loaded():
@@ -77,7 +78,7 @@ def test_nobody_fitting_falls_back_to_the_least_loaded():
         Candidate(1, 3, Level.L1, {"languages": ["zh-hans"]}),
         Candidate(2, 1, Level.L1, {"languages": ["ja"]}),
     ]
-    picked, reason = assignment.choose(AssignmentStrategy.SKILLS, pool, cursor=0, need=Need(language="en"))
+    picked, reason = rules.choose(AssignmentStrategy.SKILLS, pool, cursor=0, need=Need(language="en"))
     assert (picked.pk, reason) == (2, AssignmentStrategy.LEAST_OPEN)
 
 

@@ -70,3 +70,13 @@ def test_chinese_is_split_into_jieba_words_without_punctuation():
     tokens = classifier.word_tokens("我要投诉，快递员！")
 
     assert "投诉" in tokens and "快递" in tokens and "，" not in tokens and "！" not in tokens
+
+
+def test_features_and_weights_are_float32_to_halve_training_memory(trained):
+    """Memory grows with labels x features; float32 all the way (Newton-CG keeps it) halves it."""
+    import numpy as np
+
+    features = trained.pipeline.named_steps["features"].transform(["订单什么时候发货"])
+
+    assert features.dtype == np.float32
+    assert trained.pipeline.named_steps["model"].coef_.dtype == np.float32

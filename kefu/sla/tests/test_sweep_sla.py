@@ -148,3 +148,42 @@ def test_two_workers_never_handle_the_same_deadline(customer):
         thread.join()
     assert sum(results) == 20
     assert SlaEvent.objects.count() == 20
+
+
+def test_a_row_that_fails_does_not_hold_back_the_rest_of_its_chunk(customer, monkeypatch):
+    """Rows are handled a chunk per transaction; a failing one is retried alone and stays due."""
+    from kefu.sla import services
+
+    SlaPolicyFactory(resolution=None)
+    tickets = [_ticket_with_clocks(customer)[0] for _ in range(4)]
+    broken = tickets[1].pk
+    original = services._handle_due
+
+    def handle(sla, now):
+        if sla.ticket_id == broken:
+            raise RuntimeError("boom")
+        original(sla, now)
+
+    monkeypatch.setattr(services, "_handle_due", handle)
+
+    assert sweep_sla(now=T0 + timedelta(days=1), chunk=3) == 3
+    warned = set(SlaEvent.objects.values_list("ticket_id", flat=True))
+    assert warned == {t.pk for t in tickets} - {broken}
+    assert TicketSla.objects.get(ticket_id=broken).next_deadline is not None  # still due next sweep
+
+
+def test_a_chunk_of_due_tickets_reaches_its_listeners_as_one_background_job(
+    customer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kefu.core import tasks
+
+    SlaPolicyFactory(resolution=None)
+    for _ in range(3):
+        _ticket_with_clocks(customer)
+    jobs: list = []
+    monkeypatch.setattr(tasks.run_listener_batch, "delay", lambda batch: jobs.append(batch))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_sla(now=T0 + timedelta(days=1)) == 3
+
+    assert len(jobs) == 1 and len(jobs[0]) == 6  # a warning and a breach for each ticket

@@ -1,4 +1,4 @@
-"""Assignment strategies: which agent gets a team's new ticket, and taking tickets back from absent agents.
+"""Assignment: which agent gets a team's new ticket, and taking tickets back from absent agents.
 
 Each team chooses (`Team.assignment_strategy`): manual (agents pick from the queue; nothing here acts),
 round-robin, fewest open tickets, or best skill match (category, customer language, channel, and the
@@ -20,119 +20,32 @@ Concurrency: every decision is one transaction that locks the team row first (de
 are serialised, the round-robin pointer moves under that lock), then the ticket row (a ticket someone
 else assigned meanwhile is left alone), then the chosen agent's row, recounting their load (two teams
 sharing an agent cannot both push them past a cap). Lock order is always team → ticket → agent.
+
+The choice itself (round-robin, fewest open, skills) is pure and lives in kefu.routing.rules; this module
+reads the candidates, takes the locks and writes through kefu.tickets.services.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from celery import shared_task
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from kefu.accounts.events import PresenceChanged, UserDeactivated
-from kefu.accounts.models import AssignmentStrategy, Level, Presence, Team, User
+from kefu.accounts import roles
+from kefu.accounts.models import AssignmentStrategy, Presence, Team, User
 from kefu.core import clock
 from kefu.sla import rules as sla_rules
-from kefu.sla.services import calendar_rules
+from kefu.sla.models import BusinessCalendar, Escalation
+from kefu.sla.models import Level as EscalationLevel
+from kefu.sla.services import SENIOR_LEVELS, SUPERVISOR_ROLES, calendar_rules, current_level
 from kefu.tickets import services as tickets
-from kefu.tickets.events import TicketAssigned, TicketCreated, TicketUpdated
 from kefu.tickets.models import OPEN_STATUSES, Status, Ticket
+
+from ..rules import Candidate, Need, choose
 
 POOL_STATUSES = (Status.NEW, Status.OPEN)  # what automatic assignment hands out
 BATCH = 100  # tickets one pass looks at (a pass is re-run by the next trigger)
-
-# --- pure choice: no ORM below this line until "the database" ----------------------------------------
-
-LEVEL_RANK = {Level.L1: 1, Level.L2: 2, Level.L3: 3}
-TIER_LEVEL = {"normal": 1, "vip": 2, "svip": 3}  # customer tier -> the level that should serve it
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An agent who may get the ticket now: id, open tickets held, level and skills."""
-
-    pk: int
-    load: int
-    level: str = Level.L1
-    skills: Mapping = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Need:
-    """What the ticket asks of an agent (None: no preference)."""
-
-    category: str | None = None
-    language: str | None = None
-    channel: str | None = None
-    tier: str | None = None
-
-
-def round_robin(candidates: Sequence[Candidate], cursor: int) -> Candidate | None:
-    """The next agent by id after the one who got the last ticket, wrapping around."""
-    ordered = sorted(candidates, key=lambda c: c.pk)
-    return next((c for c in ordered if c.pk > cursor), ordered[0] if ordered else None)
-
-
-def least_open(candidates: Sequence[Candidate], cursor: int = 0) -> Candidate | None:
-    """The agent with the fewest open tickets; ties go round-robin from the cursor."""
-    if not candidates:
-        return None
-    fewest = min(c.load for c in candidates)
-    return round_robin([c for c in candidates if c.load == fewest], cursor)
-
-
-def skill_score(candidate: Candidate, need: Need) -> int | None:
-    """How well the agent fits; None when a skill they list rules the ticket out.
-
-    A listed skill that matches counts 10; an agent who lists nothing for a dimension is a generalist
-    (0). Levels: reaching the tier's level counts 5, each level above it costs 1 (keep experts free),
-    each level short costs 5.
-    """
-    score = 0
-    for key, wanted in (
-        ("categories", need.category),
-        ("languages", need.language),
-        ("channels", need.channel),
-    ):
-        listed = [str(v).lower() for v in (candidate.skills.get(key) or [])]
-        if not wanted or not listed:
-            continue
-        if wanted.lower() not in listed:
-            return None
-        score += 10
-    required = TIER_LEVEL.get(need.tier or "normal", 1)
-    rank = LEVEL_RANK.get(candidate.level, 1)
-    score += 5 - (rank - required) if rank >= required else -5 * (required - rank)
-    return score
-
-
-def best_skill(candidates: Sequence[Candidate], need: Need, cursor: int = 0) -> Candidate | None:
-    """The best-scoring agent, then the least loaded; None when everyone's listed skills rule them out."""
-    scored = [(skill_score(c, need), c) for c in candidates]
-    fitting = [(s, c) for s, c in scored if s is not None]
-    if not fitting:
-        return None
-    top = max(s for s, _c in fitting)
-    return least_open([c for s, c in fitting if s == top], cursor)
-
-
-def choose(
-    strategy: str, candidates: Sequence[Candidate], *, cursor: int, need: Need
-) -> tuple[Candidate | None, str]:
-    """The agent for a ticket and the reason the timeline shows (the strategy that decided)."""
-    if strategy == AssignmentStrategy.ROUND_ROBIN:
-        return round_robin(candidates, cursor), strategy
-    if strategy == AssignmentStrategy.LEAST_OPEN:
-        return least_open(candidates, cursor), strategy
-    if strategy == AssignmentStrategy.SKILLS:
-        picked = best_skill(candidates, need, cursor)
-        if picked is not None:
-            return picked, strategy
-        # Nobody's skills fit: the customer is better served by anyone on shift than by no one.
-        return least_open(candidates, cursor), AssignmentStrategy.LEAST_OPEN
-    return None, strategy
 
 
 def on_shift(cal: sla_rules.Calendar, now: datetime) -> bool:
@@ -140,13 +53,19 @@ def on_shift(cal: sla_rules.Calendar, now: datetime) -> bool:
     return sla_rules.working_time_between(now, now + timedelta(seconds=1), cal) > timedelta(0)
 
 
-# --- the database --------------------------------------------------------------------------------------
 
+def candidates(
+    team: Team,
+    *,
+    now: datetime | None = None,
+    exclude: Iterable[int] = (),
+    among: Iterable[int] | None = None,
+    cap: bool = True,
+) -> list[Candidate]:
+    """The team's members (or the people `among`) on shift, with room under the cap, with their load.
 
-def candidates(team: Team, *, now: datetime | None = None, exclude: Iterable[int] = ()) -> list[Candidate]:
-    """The team's members on shift with room under the cap, with their open-ticket load (all teams)."""
-    if team.shift_calendar_id and not on_shift(calendar_rules(team.shift_calendar), now or clock.now()):
-        return []
+    On shift: online, and within their own shift hours when they have them, else within the team's.
+    """
     # A correlated count per member walks the partial index of open tickets by assignee, however much
     # closed history the agents have.
     open_count = (
@@ -156,15 +75,52 @@ def candidates(team: Team, *, now: datetime | None = None, exclude: Iterable[int
         .annotate(n=Count("pk"))
         .values("n")
     )
+    people = User.objects.filter(teams=team) if among is None else User.objects.filter(pk__in=list(among))
     agents = (
-        User.objects.filter(teams=team, is_active=True, is_staff=True, presence=Presence.ONLINE)
+        people.filter(is_active=True, is_staff=True, presence=Presence.ONLINE)
         .exclude(pk__in=list(exclude))
         .annotate(load=Coalesce(Subquery(open_count), 0))
-        .values_list("pk", "load", "level", "skills")
+        .values_list("pk", "load", "level", "skills", "shift_calendar_id")
     )
-    if team.max_open_per_agent:
+    if cap and team.max_open_per_agent:
         agents = agents.filter(load__lt=team.max_open_per_agent)
-    return [Candidate(pk, load, level, skills or {}) for pk, load, level, skills in agents.order_by("pk")]
+    rows = list(agents.order_by("pk"))
+    open_now = calendars_open({team.shift_calendar_id, *(row[4] for row in rows)}, now or clock.now())
+    return [
+        Candidate(pk, load, level, skills or {})
+        for pk, load, level, skills, own in rows
+        if open_now.get(own or team.shift_calendar_id, True)
+    ]
+
+
+def calendars_open(ids: Iterable[int | None], now: datetime) -> dict[int, bool]:
+    """Which of these shift calendars are open at `now` (one query for the calendars and their dates)."""
+    wanted = {pk for pk in ids if pk}
+    if not wanted:
+        return {}
+    found = BusinessCalendar.objects.filter(pk__in=wanted).prefetch_related("dates")
+    return {cal.pk: on_shift(calendar_rules(cal), now) for cal in found}
+
+
+def level_people(team: Team, level: str) -> list[int] | None:
+    """Who may hold a ticket of `team` at a service level; None: any member (L1, or an L2 team's tickets).
+
+    L2: the team's senior agents (role or level L2/L3); a team other teams escalate to is all L2.
+    Supervisor: the team's supervisors and its lead.
+    """
+    if level == EscalationLevel.L1:
+        return None
+    staff = User.objects.filter(is_active=True, is_staff=True, teams=team)
+    if level == EscalationLevel.L2:
+        if Team.objects.filter(escalation_team=team).exists():
+            return None
+        found = staff.filter(Q(groups__name=roles.SENIOR_AGENT) | Q(level__in=SENIOR_LEVELS))
+    else:
+        found = staff.filter(groups__name__in=SUPERVISOR_ROLES)
+    people = set(found.values_list("pk", flat=True))
+    if level == EscalationLevel.SUPERVISOR and team.lead_id:
+        people.add(team.lead_id)
+    return sorted(people)
 
 
 def open_load(user_id: int) -> int:
@@ -239,11 +195,15 @@ def fill_pool(*, team_id: int, now: datetime | None = None) -> int:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:BATCH]
     )
+    waiting = list(waiting)
+    escalated = set(Escalation.objects.filter(ticket_id__in=waiting).values_list("ticket_id", flat=True))
     assigned = 0
-    for ticket_id in list(waiting):
-        if not assign_new_ticket(ticket_id=ticket_id, now=now):
+    for ticket_id in waiting:
+        if assign_new_ticket(ticket_id=ticket_id, now=now):
+            assigned += 1
+        elif ticket_id not in escalated:
             break  # nobody on shift has room (skills fall back to anyone, so they fail only then too)
-        assigned += 1
+        # an escalated ticket waits for its level's people; the ones behind it may still be served
     return assigned
 
 
@@ -268,12 +228,6 @@ def _members_over_cap(team: Team) -> list[int]:
     return [row["assignee"] for row in over]
 
 
-@shared_task(name="kefu.routing.fill_pools")
-def fill_pools_task() -> int:
-    """Periodic (kefu.config.celery beat_schedule): assign what waits in the pools."""
-    return fill_all_pools()
-
-
 def _lock_team_of(ticket_id: int) -> Team | None:
     team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
     if team_id is None:
@@ -285,8 +239,10 @@ def _lock_team_of(ticket_id: int) -> Team | None:
 
 
 def _give(team: Team, ticket: Ticket, *, now: datetime | None, exclude: Iterable[int] = ()) -> Ticket | None:
-    """Under the team and ticket locks: pick an agent, lock and recheck them, assign, move the pointer."""
-    pool = candidates(team, now=now, exclude=exclude)
+    """Under the team and ticket locks: pick an agent, lock and recheck them, assign, move the pointer.
+
+    An escalated ticket goes only to the people of its level (kefu.sla escalations)."""
+    pool = candidates(team, now=now, exclude=exclude, among=level_people(team, current_level(ticket)))
     need = need_of(ticket) if team.assignment_strategy == AssignmentStrategy.SKILLS else Need()
     while pool:
         picked, reason = choose(team.assignment_strategy, pool, cursor=team.assignment_cursor, need=need)
@@ -321,43 +277,3 @@ def _take_back(ticket_id: int, user_id: int, reason: str) -> bool:
         ticket = tickets.assign_by_routing(ticket=ticket, assignee=None, reason=reason)
         _give(team, ticket, now=None, exclude=[user_id])
         return True
-
-
-# --- listeners (wired in kefu.config.listeners) ---------------------------------------------------------
-
-
-def ticket_created(event: TicketCreated) -> None:
-    """Serve the team's pool oldest first: the new ticket gets an agent unless older ones wait."""
-    team_id = Ticket.objects.filter(pk=event.ticket_id).values_list("team_id", flat=True).first()
-    if team_id:
-        fill_pool(team_id=team_id)
-
-
-def ticket_updated(event: TicketUpdated) -> None:
-    """A ticket moved team: route it there; a ticket solved or closed: its agent has room again."""
-    if "team" not in event.fields and "status" not in event.fields:
-        return
-    row = Ticket.objects.filter(pk=event.ticket_id).values_list("status", "team_id", "assignee_id").first()
-    if row is None or row[1] is None:
-        return
-    status, team_id, assignee_id = row
-    if ("team" in event.fields and assignee_id is None) or status not in OPEN_STATUSES:
-        fill_pool(team_id=team_id)
-
-
-def ticket_assigned(event: TicketAssigned) -> None:
-    """A person assigned the ticket (a supervisor may exceed the cap): spill the agent's excess."""
-    if event.actor_id is not None and event.assignee_id is not None:
-        rebalance_agent(user_id=event.assignee_id, keep=event.ticket_id)
-
-
-def presence_changed(event: PresenceChanged) -> None:
-    if event.presence == Presence.OFFLINE:
-        release_agent(user_id=event.user_id, reason="offline")
-    elif event.presence == Presence.ONLINE:
-        for team_id in Team.objects.filter(members=event.user_id).values_list("pk", flat=True):
-            fill_pool(team_id=team_id)
-
-
-def user_deactivated(event: UserDeactivated) -> None:
-    release_agent(user_id=event.user_id, reason="deactivated")

@@ -3,17 +3,22 @@
 Every change to the ticket goes through `kefu.tickets.services.update_ticket` with no actor (the system), after a
 timeline event that names the rule or the model version, so agents see why a ticket landed where it did.
 A `RoutingDecision` row per ticket (unique) is claimed first: a retried `TicketCreated` routes nothing twice.
+
+The other writes of routing live beside this module: `assignment` (which agent gets a team's ticket, taking
+tickets back from absent agents) and `escalation` (an escalated ticket moves to its new level's people).
 """
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
-from datetime import time
+from datetime import time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
@@ -23,8 +28,10 @@ from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Category, MessageKind, Priority, Severity, Status, Ticket
 
-from . import classifier, rules
-from .models import ClassifierModel, IntakeRule, MatchIn, RoutingDecision
+from .. import classifier, rules
+from ..models import ClassifierModel, ClassifierTraining, IntakeRule, MatchIn, RoutingDecision
+
+log = logging.getLogger(__name__)
 
 TRIAGE_TAG = "待分类"  # marks tickets the classifier was not sure about, for manual triage
 DEFAULT_THRESHOLD = 0.6
@@ -315,14 +322,79 @@ def retrain_classifier() -> ClassifierModel | None:
     return row
 
 
-def request_retrain(*, actor) -> None:
-    """Queue a retrain now (after commit); the daily beat entry does the same on its own."""
-    _require(actor)
-    from kefu.core.tasks import enqueue_on_commit
+STALE_TRAINING = timedelta(hours=1)  # a training "running" this long died with its process
 
-    from .tasks import retrain
 
-    enqueue_on_commit(retrain)
+def active_training() -> ClassifierTraining | None:
+    """The training waiting or running now (one that has run for over an hour counts as dead)."""
+    running_since = clock.now() - STALE_TRAINING
+    return (
+        ClassifierTraining.objects.filter(
+            Q(status=ClassifierTraining.Status.QUEUED)
+            | Q(status=ClassifierTraining.Status.RUNNING, started_at__gte=running_since)
+        )
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+def last_training() -> ClassifierTraining | None:
+    return ClassifierTraining.objects.order_by("-requested_at", "-id").first()
+
+
+def request_retrain(*, actor, start: bool = True) -> ClassifierTraining:
+    """Queue a retrain, started after commit outside the request (`start`; the daily job runs it itself);
+    a second click joins the training already waiting or running."""
+    if actor is not None:
+        _require(actor)
+    from ..tasks import start_training
+
+    with transaction.atomic():
+        job = active_training()
+        if job is not None:
+            return job
+        try:
+            with transaction.atomic():  # one queued job at most (a unique constraint): two clicks make one
+                job = ClassifierTraining.objects.create(requested_by=actor, requested_at=clock.now())
+        except IntegrityError:
+            return active_training() or last_training()
+        if actor is not None:
+            record(actor=actor, action="routing.retrain", obj=job, changes={})
+        if start:
+            transaction.on_commit(partial(start_training, job.pk), robust=True)
+    return job
+
+
+def run_training(*, training_id: int) -> ClassifierTraining | None:
+    """Claim a queued training and run it; None when another worker (or an earlier run) took it."""
+    claimed = ClassifierTraining.objects.filter(pk=training_id, status=ClassifierTraining.Status.QUEUED).update(
+        status=ClassifierTraining.Status.RUNNING, started_at=clock.now()
+    )
+    if not claimed:
+        return None
+    status, version, error = ClassifierTraining.Status.TOO_FEW, None, ""
+    try:
+        model = retrain_classifier()
+    except Exception as exc:  # recorded on the job and shown on the page; the next retrain may succeed
+        log.exception("classifier training %s failed", training_id)
+        status, error = ClassifierTraining.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+    else:
+        if model is not None:
+            status, version = ClassifierTraining.Status.DONE, model.version
+    ClassifierTraining.objects.filter(pk=training_id).update(
+        status=status, version=version, error=error, finished_at=clock.now()
+    )
+    return ClassifierTraining.objects.get(pk=training_id)
+
+
+def queued_trainings() -> list[int]:
+    """Trainings still waiting (their thread or job was lost): the periodic job runs them."""
+    grace = clock.now() - timedelta(seconds=30)  # the worker or thread started for it goes first
+    return list(
+        ClassifierTraining.objects.filter(status=ClassifierTraining.Status.QUEUED, requested_at__lte=grace)
+        .order_by("requested_at")
+        .values_list("pk", flat=True)[:5]
+    )
 
 
 def _score_fields(kind: str, scores: classifier.Scores | None) -> dict:
