@@ -2,10 +2,12 @@
 
     .venv/bin/python scripts/bench_chat.py [--chats 1000] [--rate 200] [--seconds 20] [--layer memory|redis]
                                            [--idle 2000] [--database-url postgres://.../kefu_bench_chat]
+                                           [--redis-url redis://127.0.0.1:6379/13] [--profile stacks.txt]
 
 One uvicorn process serves `kefu.config.asgi` on a fresh database (a temporary SQLite file unless
 --database-url names a PostgreSQL database, which is dropped and re-created). `--layer redis` uses the
-RedisPubSubChannelLayer on redis://127.0.0.1:6379/13. The script opens agent sockets (5 chats each),
+RedisPubSubChannelLayer on redis://127.0.0.1:6379/13 (or --redis-url). `--profile FILE` runs the server under
+py-spy (on PATH or $PY_SPY) and writes its collapsed stacks to FILE (the RSS figures are then py-spy's). The script opens agent sockets (5 chats each),
 seeds `--chats` active conversations, connects their visitors' sockets (resuming by token), then replays the user and
 system turns of ../shared/data/zh_dialogues_crosswoz/ as visitor and agent messages at `--rate` messages per
 second for `--seconds`. Latency is measured from the send to the arrival on the other side's socket.
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -43,6 +46,8 @@ def main() -> None:
     parser.add_argument("--layer", choices=["memory", "redis"], default="memory")
     parser.add_argument("--idle", type=int, default=2000, help="extra idle visitor sockets at the end")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--redis-url", default=REDIS)
+    parser.add_argument("--profile", default="", help="write the server's py-spy stacks (collapsed) here")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-chat-"))
@@ -56,12 +61,12 @@ def main() -> None:
         django.setup()
         site_key, cookies, tokens = _seed(args.chats)
         port = _free_port()
-        server = _start_server(env, port, work)
+        server = _start_server(env, port, work, profile=args.profile)
         try:
             result = asyncio.run(_bench(args, port, site_key, cookies, tokens, server.pid))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)  # py-spy writes on SIGINT
+            server.wait(timeout=60)
         result.update(layer=args.layer, database="postgresql" if args.database_url else "sqlite")
         print(json.dumps(result, ensure_ascii=False))
     finally:
@@ -86,7 +91,7 @@ def _environment(args, work: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     if args.layer == "redis":
-        env["REDIS_URL"] = REDIS
+        env["REDIS_URL"] = args.redis_url
     return env
 
 
@@ -155,9 +160,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(env: dict[str, str], port: int, work: Path) -> subprocess.Popen:
+def _start_server(env: dict[str, str], port: int, work: Path, *, profile: str = "") -> subprocess.Popen:
     argv = [sys.executable, "-m", "uvicorn", "kefu.config.asgi:application", "--host", "127.0.0.1"]
     argv += ["--port", str(port), "--lifespan", "off", "--log-level", "warning", "--backlog", "4096"]
+    if profile:
+        spy = os.environ.get("PY_SPY") or shutil.which("py-spy") or sys.exit("--profile needs py-spy")
+        argv = [spy, "record", "--format", "raw", "--rate", "200", "-o", profile, "--", *argv]
     log = (work / "server.log").open("w")
     server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

@@ -1,4 +1,4 @@
-"""Chat domain events (ids only). Sockets push from the consumers; listeners may subscribe later."""
+"""Chat domain events (ids only); which listener reacts to which is in kefu.config.listeners."""
 
 from dataclasses import dataclass
 

@@ -1,7 +1,7 @@
 """Every write of live chat: start, messages both ways, the bot phase, queueing, claiming, transfer, end.
 
-Pushes to sockets are the consumers' business (`connectors/webchat`, `realtime/chat.py`); these functions
-only change the database and emit events.
+These functions only change the database and emit events: every stored message emits ChatMessagePosted,
+whose listener pushes it to the sockets; other pushes are the consumers' business.
 """
 
 import uuid
@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -191,9 +192,6 @@ def _identity(site: ChatSite, visitor_id: str, answers: dict) -> tuple[str, str]
 
 def post_visitor_message(*, conversation: Conversation, text: str, client_id: str = "") -> Posted:
     """Store a visitor's message once: the same client id again returns the stored message."""
-    previous = _previous(conversation, client_id)
-    if previous:
-        return previous
     return _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.VISITOR, author=None
     )
@@ -211,9 +209,6 @@ def post_agent_message(*, conversation: Conversation, actor, text: str, client_i
     """An agent's message; only the agent the chat is with may write."""
     if conversation.agent_id != actor.pk or conversation.status != ConversationStatus.ACTIVE:
         raise NotAllowed(_("This chat is not yours."))
-    previous = _previous(conversation, client_id)
-    if previous:
-        return previous
     return _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.AGENT, author=actor
     )
@@ -223,9 +218,6 @@ def post_note(*, conversation: Conversation, actor, text: str, client_id: str = 
     """An internal note in the chat (the visitor never sees it): by its agent or a supervisor."""
     if conversation.agent_id != actor.pk and not is_supervisor(actor):
         raise NotAllowed(_("This chat is not yours."))
-    previous = _previous(conversation, client_id)
-    if previous:
-        return previous
     return _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.NOTE, author=actor
     )
@@ -268,7 +260,12 @@ def _post_file(*, conversation: Conversation, upload: UploadedFile, client_id: s
 
 
 def _store(conversation: Conversation, client_id: str, fields: dict) -> Posted:
+    """Insert the message; a client id stored before (a re-send) is caught by the unique constraint, so
+    the usual case costs no look-up first."""
     if not conversation.is_open:
+        previous = _previous(conversation, client_id)  # a re-send of a message stored before the end
+        if previous:
+            return previous
         raise Conflict(_("This chat has ended."))
     try:
         with transaction.atomic():
@@ -385,33 +382,64 @@ def queued() -> "list[Conversation]":
 
 
 def queue_position(*, conversation: Conversation) -> int:
-    """1 for the next chat to be served; 0 when it is not waiting."""
-    if conversation.status != ConversationStatus.QUEUED:
-        return 0
-    ahead = Conversation.objects.filter(status=ConversationStatus.QUEUED).filter(
-        Q(priority__gt=conversation.priority)
-        | Q(priority=conversation.priority, queued_at__lt=conversation.queued_at)
-        | Q(priority=conversation.priority, queued_at=conversation.queued_at, pk__lt=conversation.pk)
+    """1 for the next chat to be served; 0 when it is not waiting. One query, on the chat as stored now."""
+    me = Conversation.objects.filter(pk=conversation.pk)
+    priority = Subquery(me.values("priority")[:1])
+    queued_at = Subquery(me.values("queued_at")[:1])
+    ahead = (
+        Q(priority__gt=priority)
+        | Q(priority=priority, queued_at__lt=queued_at)
+        | Q(priority=priority, queued_at=queued_at, pk__lt=conversation.pk)
     )
-    return ahead.count() + 1
+    counts = Conversation.objects.filter(status=ConversationStatus.QUEUED).aggregate(
+        me=Count("pk", filter=Q(pk=conversation.pk)), ahead=Count("pk", filter=ahead)
+    )
+    return counts["ahead"] + 1 if counts["me"] else 0
 
 
-def queue_estimate(*, conversation: Conversation) -> tuple[int, int]:
-    """(position in the queue, about how many minutes until an agent takes it); (0, 0) when not waiting."""
-    position = queue_position(conversation=conversation)
-    if not position:
-        return 0, 0
+@dataclass(frozen=True)
+class QueueFigures:
+    """What every waiting visitor's estimate shares: the average chat length and the agents present."""
+
+    handle_seconds: float | None
+    agents: int
+
+
+QUEUE_FIGURES_KEY = "kefu:chat:queue-figures"
+QUEUE_FIGURES_TTL = 30  # seconds: an estimate is "about M minutes", a little staleness costs nothing
+
+
+def queue_figures() -> QueueFigures:
+    """The shared queue figures, computed at most once per `QUEUE_FIGURES_TTL` for all processes (cache)."""
+    cached = cache.get(QUEUE_FIGURES_KEY)
+    if cached is not None:
+        return QueueFigures(*cached)
     spans = (
         Conversation.objects.filter(status=ConversationStatus.ENDED, accepted_at__isnull=False)
         .order_by("-ended_at")
         .values_list("accepted_at", "ended_at")[:HANDLE_SAMPLE]
     )
     lengths = [(ended - accepted).total_seconds() for accepted, ended in spans if ended and ended > accepted]
-    seconds = sum(lengths) / len(lengths) if lengths else None
-    agents = get_user_model().objects.filter(
-        is_active=True, is_staff=True, presence="online", max_chats__gt=0
+    agents = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, presence="online", max_chats__gt=0)
+        .count()
     )
-    return position, rules.estimated_wait_minutes(position, agents.count(), seconds)
+    figures = QueueFigures(sum(lengths) / len(lengths) if lengths else None, agents)
+    cache.set(QUEUE_FIGURES_KEY, (figures.handle_seconds, figures.agents), QUEUE_FIGURES_TTL)
+    return figures
+
+
+def queue_estimate(*, conversation: Conversation, figures: QueueFigures | None = None) -> tuple[int, int]:
+    """(position in the queue, about how many minutes until an agent takes it); (0, 0) when not waiting.
+
+    One query for the position; the shared figures come with a queue move (`figures`) or from the cache.
+    """
+    position = queue_position(conversation=conversation)
+    if not position:
+        return 0, 0
+    figures = figures or queue_figures()
+    return position, rules.estimated_wait_minutes(position, figures.agents, figures.handle_seconds)
 
 
 def available_agents() -> list:
@@ -492,9 +520,10 @@ def transfer(
         if not moved:
             raise Conflict(_("Only an active chat can be transferred."))
         if note:
-            ChatMessage.objects.create(
+            message = ChatMessage.objects.create(
                 conversation=conversation, author_kind=AuthorKind.NOTE, author=actor, text=note
             )
+            emit(ChatMessagePosted(conversation_id=conversation.pk, message_id=message.pk))
         with translation.override(conversation.language or None):
             _system(conversation, _("You are being transferred to a colleague."))
         conversation.refresh_from_db()

@@ -3,11 +3,14 @@
 from django.core.cache import cache
 
 
-def count_hit(key: str, *, window: int, cost: int = 1) -> int:
-    """Add `cost` to `key`'s count in its current `window` (seconds); return the window's total so far."""
-    cache.add(key, 0, timeout=window)
+def count_hit(key: str, *, window: int, cost: int = 1, store=None) -> int:
+    """Add `cost` to `key`'s count in its current `window` (seconds); return the window's total so far.
+
+    `store`: a cache to use instead of the default one (e.g. one shared by a process's sockets)."""
+    store = store if store is not None else cache
+    store.add(key, 0, timeout=window)
     try:
-        return cache.incr(key, cost)
+        return store.incr(key, cost)
     except ValueError:  # the window expired between add and incr: start a new one
-        cache.set(key, cost, timeout=window)
+        store.set(key, cost, timeout=window)
         return cost

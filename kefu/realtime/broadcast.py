@@ -8,7 +8,10 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -19,6 +22,45 @@ log = logging.getLogger(__name__)
 PUSH = "kefu.push"
 PUSH_TIMEOUT = 2.0  # seconds a request may wait for the layer before giving up on the hint
 
+Sends = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass
+class _Socket:
+    """A consumer's database call in progress: listeners' pushes wait here until it returns."""
+
+    channel_name: str
+    skip: bool
+    batches: list[Sends] = field(default_factory=list)
+
+
+# Set by a consumer around its database work (contextvars follow sync_to_async into the database thread).
+_socket: ContextVar[_Socket | None] = ContextVar("kefu_push_socket", default=None)
+
+
+@asynccontextmanager
+async def from_socket(consumer, *, skip: bool = True) -> AsyncIterator[None]:
+    """Pushes that listeners make inside this block are sent on the consumer's event loop when it ends.
+
+    So the database thread (one per process for `database_sync_to_async`) never waits for the layer, and a
+    socket's own answer (an ack sent inside the block) goes out before the pushes. With `skip`, chat
+    messages are not pushed back to this socket (it has its ack).
+    """
+    socket = _Socket(consumer.channel_name, skip)
+    token = _socket.set(socket)
+    try:
+        yield
+    finally:
+        _socket.reset(token)
+        for sends in socket.batches:
+            await _send_all(consumer.channel_layer, sends)
+
+
+def origin() -> str | None:
+    """The socket whose frame caused the change being pushed, when it should not get it back."""
+    socket = _socket.get()
+    return socket.channel_name if socket is not None and socket.skip else None
+
 
 def push_message(event: str, payload: dict[str, Any], *, recheck_access: bool = False) -> dict[str, Any]:
     """The channel-layer message for one frame. `recheck_access`: the receiver re-checks it may still see it."""
@@ -28,16 +70,53 @@ def push_message(event: str, payload: dict[str, Any], *, recheck_access: bool = 
     return message
 
 
+def broadcast_many(sends: Sends) -> None:
+    """Send several layer messages (`(group, push_message(...))`) at once, from sync code (listeners) only.
+
+    Inside a consumer's `from_socket` block they are handed to the consumer to send; otherwise they run
+    concurrently (one wait for all, not one per group). Errors are logged and swallowed like `broadcast`'s.
+    A caller waits for all of them, so successive calls arrive in order.
+    """
+    socket = _socket.get()
+    if socket is not None:
+        socket.batches.append(sends)
+        return
+    layer = get_channel_layer()
+    if layer is None or not sends:
+        return
+    try:
+        if isinstance(layer, InMemoryChannelLayer):
+            async_to_sync(_send_all)(layer, sends)
+        else:
+            _sender.run(_send_all(layer, sends), timeout=PUSH_TIMEOUT)
+    except Exception:
+        log.warning("realtime pushes to %s failed", [group for group, _ in sends], exc_info=True)
+
+
+async def _send_all(layer, sends: Sends) -> None:
+    results = await asyncio.gather(
+        *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
+    )
+    for (group, message), result in zip(sends, results, strict=True):
+        if isinstance(result, BaseException):
+            kind = message.get("frame", {}).get("type")
+            log.warning("realtime push %s to %s failed", kind, group, exc_info=result)
+
+
 def broadcast(group: str, event: str, payload: dict[str, Any], *, recheck_access: bool = False) -> None:
     """Send `{"type": event, **payload}` to every socket in `group`; from sync code (listeners) only.
 
     Layer errors (Redis down, a full channel, a timeout) are logged and swallowed: the change is already
     committed and a missed hint only delays a page refresh.
     """
+    message = push_message(event, payload, recheck_access=recheck_access)
+    socket = _socket.get()
+    if socket is not None:  # in a consumer's database call: the consumer sends it
+        socket.batches.append([(group, message)])
+        return
     layer = get_channel_layer()
     if layer is None:
         return
-    message = push_message(event, payload, recheck_access=recheck_access)
     try:
         if isinstance(layer, InMemoryChannelLayer):
             # Its sockets live on this ASGI server's own event loop: run there (we are in its worker thread).

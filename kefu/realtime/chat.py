@@ -12,9 +12,12 @@ Frames from the browser:
   {"type": "chat.end", "conversation": 5}
   {"type": "chat.join", "conversation": 5}                                     supervisors: watch a chat
   {"type": "chat.take", "conversation": 5}                                     supervisors: take it over
-  {"type": "chat.sync", "conversation": 5}           after a reconnect: the window again (what was missed)
+  {"type": "chat.sync", "conversation": 5}           after a reconnect: the window again (what was missed);
+                                                     a supervisor's joined window follows the chat again
 Frames to the browser (besides the pushes `chat.offer`, `chat.message`, `chat.ended`, `chat.queue`,
-`chat.typing`, `chat.read`):
+`chat.typing`, `chat.read`; every chat message is pushed by the listener in realtime/chat_listeners.py).
+A supervisor's new socket (reload, lost network, another process) gets `chat.accepted` with `joined` for
+each open chat they had joined, and follows it again (kept per user in the cache):
   {"type": "chat.accepted", "conversation": 5, "customer": "...", "profile": {...}, "messages": [...],
    "joined": false}                                    a chat window to open (also after a transfer to me)
   {"type": "chat.gone", "conversation": 5}             the chat is no longer mine (transferred, taken over)
@@ -23,19 +26,21 @@ Frames to the browser (besides the pushes `chat.offer`, `chat.message`, `chat.en
   {"type": "chat.error", "conversation": 5, "error": "taken"|"not_found"|"invalid", "message": "..."}
 """
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team
 from kefu.chat import rules, services
-from kefu.chat.models import ChatMessage, Conversation
+from kefu.chat.models import OPEN_STATUSES, ChatMessage, Conversation
 from kefu.core.errors import Conflict, DomainError, InvalidInput
 from kefu.tickets.access import visible_tickets
 from kefu.tickets.models import Ticket
 
 from . import groups
-from .broadcast import push_message
+from .broadcast import from_socket, push_message
 
 FRAMES = (
     "chat.accept",
@@ -63,7 +68,6 @@ SUPERVISOR_FRAMES = (
     "chat.sync",
 )
 HISTORY = 5  # previous tickets shown in the visitor's profile
-REQUEUE = {"type": "kefu.requeue"}  # waiting visitors recompute their place
 
 
 def _message_frame(message: ChatMessage) -> dict:
@@ -72,15 +76,18 @@ def _message_frame(message: ChatMessage) -> dict:
     return frame(message)
 
 
+# Frames that only need the chat's own row (the busiest ones: a plain query, no joins).
+LIGHT_FRAMES = ("chat.send", "chat.note", "chat.typing", "chat.read")
+
+
 @database_sync_to_async
-def _conversation(conversation_id) -> Conversation | None:
+def _conversation(conversation_id, kind: str) -> Conversation | None:
     if isinstance(conversation_id, bool) or not isinstance(conversation_id, int) or conversation_id <= 0:
         return None
-    return (
-        Conversation.objects.select_related("customer", "agent", "site", "ticket", "topic")
-        .filter(pk=conversation_id)
-        .first()
-    )
+    chats = Conversation.objects.all()
+    if kind not in LIGHT_FRAMES:
+        chats = chats.select_related("customer", "agent", "site", "ticket", "topic")
+    return chats.filter(pk=conversation_id).first()
 
 
 @database_sync_to_async
@@ -136,10 +143,9 @@ def _window(conversation: Conversation, user, joined: bool) -> dict:
 
 
 @database_sync_to_async
-def _send(conversation: Conversation, user, text: str, client_id: str, note: bool) -> tuple[dict, bool]:
+def _send(conversation: Conversation, user, text: str, client_id: str, note: bool) -> int:
     post = services.post_note if note else services.post_agent_message
-    posted = post(conversation=conversation, actor=user, text=text, client_id=client_id)
-    return _message_frame(posted.message), posted.duplicate
+    return post(conversation=conversation, actor=user, text=text, client_id=client_id).message.pk
 
 
 @database_sync_to_async
@@ -153,11 +159,8 @@ def _read(conversation: Conversation, up_to: int) -> bool:
 
 
 @database_sync_to_async
-def _transfer(
-    conversation: Conversation, user, content: dict
-) -> tuple[Conversation, dict | None, list[dict]]:
-    """Transfer; returns the chat, the window frame for the new agent (None: to a queue), new visible lines."""
-    last = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+def _transfer(conversation: Conversation, user, content: dict) -> tuple[Conversation, dict | None]:
+    """Transfer; returns the chat and the window frame for the new agent (None: back to a queue)."""
     agent_id, team_id = content.get("agent"), content.get("team")
     to_agent = to_team = None
     if _positive(agent_id):
@@ -175,8 +178,7 @@ def _transfer(
         conversation=conversation, actor=user, to_agent=to_agent, to_team=to_team, note=note
     )
     window = window_frame(conversation, to_agent) if to_agent is not None else None
-    new = [_message_frame(m) for m in conversation.messages.for_visitor().filter(pk__gt=last)]
-    return conversation, window, new
+    return conversation, window
 
 
 @database_sync_to_async
@@ -231,16 +233,19 @@ def _positive(value: object) -> bool:
 async def handle(consumer, content: dict) -> None:
     """One chat frame from an agent socket (`consumer` is an AgentConsumer with a staff user)."""
     kind = content["type"]
-    conversation = await _conversation(content.get("conversation"))
+    conversation = await _conversation(content.get("conversation"), kind)
     if conversation is None or not await _allowed(consumer.user, kind, conversation):
         await _error(consumer, "not_found", content.get("conversation"))
         return
-    try:
-        await HANDLERS[kind](consumer, conversation, content)
-    except Conflict as error:
-        await _error(consumer, "taken", conversation.pk, str(error.message))
-    except DomainError as error:
-        await _error(consumer, "invalid", conversation.pk, str(error.message))
+    # What listeners push meanwhile goes out from here once the handler is done (after its own answer);
+    # the sender's own chat message is not pushed back to it (it has the ack).
+    async with from_socket(consumer, skip=kind in ("chat.send", "chat.note")):
+        try:
+            await HANDLERS[kind](consumer, conversation, content)
+        except Conflict as error:
+            await _error(consumer, "taken", conversation.pk, str(error.message))
+        except DomainError as error:
+            await _error(consumer, "invalid", conversation.pk, str(error.message))
 
 
 async def _allowed(user, kind: str, conversation: Conversation) -> bool:
@@ -254,31 +259,21 @@ async def _on_accept(consumer, conversation: Conversation, content: dict) -> Non
     frame = await _accept(conversation, consumer.user)
     await consumer.send_json({"type": "chat.accepted", **frame})
     await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": consumer.user.name}))
-    await _queue_moved(layer)
+    await queue_moved(layer)
 
 
 async def _on_send(consumer, conversation: Conversation, content: dict) -> None:
-    layer = consumer.channel_layer
+    """Store and ack; the chat-message listener pushes it to everyone else following the chat."""
     note = content["type"] == "chat.note"
     client_id = rules.clean_client_id(content.get("client_id"))
     text = rules.clean_text(content.get("text"))
     if client_id is None or text is None:
         await _error(consumer, "invalid", conversation.pk)
         return
-    frame, duplicate = await _send(conversation, consumer.user, text, client_id, note)
-    ack = {"type": "chat.ack", "conversation": conversation.pk, "client_id": client_id, "id": frame["id"]}
-    await consumer.send_json(ack)
-    if duplicate:
-        return
-    if not note:
-        await layer.group_send(groups.chat(conversation.pk), push_message("message", frame))
-    staff = push_message("chat.message", frame)
-    staff["skip"] = consumer.channel_name
-    await layer.group_send(groups.chat_staff(conversation.pk), staff)
-    if conversation.agent_id:
-        await layer.group_send(groups.user(conversation.agent_id), staff)
-    if conversation.agent_id != consumer.user.pk:
-        await layer.group_send(groups.user(consumer.user.pk), staff)
+    message_id = await _send(conversation, consumer.user, text, client_id, note)
+    await consumer.send_json(
+        {"type": "chat.ack", "conversation": conversation.pk, "client_id": client_id, "id": message_id}
+    )
 
 
 async def _on_typing(consumer, conversation: Conversation, content: dict) -> None:
@@ -297,9 +292,7 @@ async def _on_read(consumer, conversation: Conversation, content: dict) -> None:
 async def _on_transfer(consumer, conversation: Conversation, content: dict) -> None:
     layer = consumer.channel_layer
     previous = conversation.agent_id
-    conversation, window, new = await _transfer(conversation, consumer.user, content)
-    for frame in new:
-        await layer.group_send(groups.chat(conversation.pk), push_message("message", frame))
+    conversation, window = await _transfer(conversation, consumer.user, content)
     gone = push_message("chat.gone", {"conversation": conversation.pk})
     if previous:
         await layer.group_send(groups.user(previous), gone)
@@ -308,7 +301,7 @@ async def _on_transfer(consumer, conversation: Conversation, content: dict) -> N
         await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": window["agent"]}))
     else:
         await _offer_and_hint(layer)
-        await _queue_moved(layer)
+        await queue_moved(layer)
     await consumer.send_json({"type": "chat.done", "conversation": conversation.pk, "what": "transfer"})
 
 
@@ -321,19 +314,77 @@ async def _on_take(consumer, conversation: Conversation, content: dict) -> None:
             groups.user(previous), push_message("chat.gone", {"conversation": conversation.pk})
         )
     await layer.group_send(groups.chat(conversation.pk), push_message("agent", {"name": consumer.user.name}))
-    await _queue_moved(layer)
+    await queue_moved(layer)
 
 
 async def _on_join(consumer, conversation: Conversation, content: dict) -> None:
-    await consumer.channel_layer.group_add(groups.chat_staff(conversation.pk), consumer.channel_name)
-    consumer.joined.append(groups.chat_staff(conversation.pk))
+    await _follow(consumer, conversation.pk)
+    await sync_to_async(_remember_joined, thread_sensitive=False)(consumer.user.pk, conversation.pk)
     frame = await _window(conversation, consumer.user, True)
     await consumer.send_json({"type": "chat.accepted", **frame})
 
 
 async def _on_sync(consumer, conversation: Conversation, content: dict) -> None:
-    frame = await _window(conversation, consumer.user, conversation.agent_id != consumer.user.pk)
+    joined = conversation.agent_id != consumer.user.pk  # a supervisor's window (only they pass `_allowed`)
+    if joined:
+        await _follow(consumer, conversation.pk)
+    frame = await _window(conversation, consumer.user, joined)
     await consumer.send_json({"type": "chat.accepted", **frame})
+
+
+async def _follow(consumer, conversation_id: int) -> None:
+    group = groups.chat_staff(conversation_id)
+    if group not in consumer.joined:
+        await consumer.channel_layer.group_add(group, consumer.channel_name)
+        consumer.joined.append(group)
+
+
+# --- supervisors' joined chats survive a reconnect ------------------------------------------------------
+# Which chats a supervisor joined is kept per user in the cache (shared by every ASGI process), so a new
+# socket of theirs (a reload, a lost network, another server process) follows those chats again.
+
+JOINED_TTL = 24 * 60 * 60
+
+
+def _joined_key(user_id: int) -> str:
+    return f"kefu:chat:joined:{int(user_id)}"
+
+
+def _remember_joined(user_id: int, conversation_id: int) -> None:
+    ids = set(cache.get(_joined_key(user_id)) or ())
+    ids.add(conversation_id)
+    cache.set(_joined_key(user_id), sorted(ids), JOINED_TTL)
+
+
+@database_sync_to_async
+def _still_joined(user, ids: list[int]) -> list[dict]:
+    """Windows of the joined chats still open and not the user's own; forgets the others."""
+    if not services.is_supervisor(user):
+        cache.delete(_joined_key(user.pk))
+        return []
+    chats = (
+        Conversation.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
+        .exclude(agent=user)
+        .select_related("customer", "agent", "site", "ticket", "topic")
+        .order_by("pk")
+    )
+    windows = [window_frame(conversation, user, joined=True) for conversation in chats]
+    kept = [window["conversation"] for window in windows]
+    if not kept:
+        cache.delete(_joined_key(user.pk))
+    elif kept != sorted(ids):
+        cache.set(_joined_key(user.pk), kept, JOINED_TTL)
+    return windows
+
+
+async def rejoin(consumer) -> None:
+    """A new socket of a supervisor follows the chats they joined before and gets their windows again."""
+    ids = await sync_to_async(cache.get, thread_sensitive=False)(_joined_key(consumer.user.pk))
+    if not ids:
+        return
+    for window in await _still_joined(consumer.user, ids):
+        await _follow(consumer, window["conversation"])
+        await consumer.send_json({"type": "chat.accepted", **window})
 
 
 async def _on_convert(consumer, conversation: Conversation, content: dict) -> None:
@@ -360,7 +411,7 @@ async def _on_end(consumer, conversation: Conversation, content: dict) -> None:
         await layer.group_send(groups.user(conversation.agent_id), ended)
     await layer.group_send(groups.chat_staff(conversation.pk), ended)
     await _offer_and_hint(layer)  # room for another chat
-    await _queue_moved(layer)
+    await queue_moved(layer)
 
 
 async def _offer_and_hint(layer) -> None:
@@ -370,9 +421,17 @@ async def _offer_and_hint(layer) -> None:
         await layer.group_send(groups.user(agent_id), push_message("chat.offer", offered))
 
 
-async def _queue_moved(layer) -> None:
+def requeue_message() -> dict:
+    """The layer message that tells waiting visitors the queue moved, with the figures they all share
+    (computed once here, not once per visitor): each visitor then only counts its own place."""
+    figures = services.queue_figures()
+    return {"type": "kefu.requeue", "figures": [figures.handle_seconds, figures.agents]}
+
+
+async def queue_moved(layer) -> None:
+    """A chat left the queue (taken, ended) or went back: consoles refresh it, waiting visitors hear their place."""
     await layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
-    await layer.group_send(groups.CHAT_WAITING, REQUEUE)
+    await layer.group_send(groups.CHAT_WAITING, await database_sync_to_async(requeue_message)())
 
 
 HANDLERS = {

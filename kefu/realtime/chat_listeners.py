@@ -1,18 +1,51 @@
-"""Live-chat pushes for changes that no socket made: an agent coming online, a chat ended by the idle job.
-
-(Changes made on a socket are pushed by the consumer that made them, see realtime/chat.py and the
-widget consumer.) Sync listeners, wired in kefu.config.listeners.
+"""Live-chat pushes made by listeners (wired in kefu.config.listeners, run after commit): every chat message
+(visitor, agent, bot, system line, note) to everyone following the chat, an agent coming online, a chat
+ended by the idle job. Other changes made on a socket are pushed by its consumer (realtime/chat.py, the
+widget consumer).
 """
+
+from django.db.models import F
 
 from kefu.accounts.events import PresenceChanged
 from kefu.accounts.models import Presence
 from kefu.chat import services
-from kefu.chat.events import ChatEnded
-from kefu.chat.models import Conversation
+from kefu.chat.events import ChatEnded, ChatMessagePosted
+from kefu.chat.models import AuthorKind, ChatMessage, Conversation
+from kefu.connectors.webchat.files import frame as message_frame
 
 from . import groups
-from .broadcast import broadcast
-from .chat import offer_frame
+from .broadcast import broadcast, broadcast_many, origin, push_message
+from .chat import offer_frame, requeue_message
+
+
+def chat_message_posted(event: ChatMessagePosted) -> None:
+    """The one fan-out of a chat message: the visitor's tabs (never a note), the chat's agent, supervisors
+    who joined it, and the author's own other tabs. The socket that wrote it (it got an ack) is skipped.
+
+    One query (the message with its author and the chat's current agent), one wait for all the pushes.
+    """
+    message = (
+        ChatMessage.objects.select_related("author")
+        .annotate(chat_agent_id=F("conversation__agent_id"))
+        .filter(pk=event.message_id)
+        .first()
+    )
+    if message is None:
+        return
+    frame = message_frame(message)
+    chat_id = event.conversation_id
+    staff = push_message("chat.message", frame)
+    sends = []
+    if message.author_kind != AuthorKind.NOTE:
+        sends.append((groups.chat(chat_id), push_message("message", frame)))
+    for user_id in {message.chat_agent_id, message.author_id} - {None}:
+        sends.append((groups.user(user_id), staff))
+    sends.append((groups.chat_staff(chat_id), staff))
+    skip = origin()
+    if skip:
+        for _group, pushed in sends:
+            pushed["skip"] = skip
+    broadcast_many(sends)
 
 
 def offer_waiting_chat(event: PresenceChanged) -> None:
@@ -33,9 +66,12 @@ def chat_ended_by_the_server(event: ChatEnded) -> None:
     conversation = Conversation.objects.filter(pk=event.conversation_id).only("pk", "agent_id").first()
     if conversation is None:
         return
-    broadcast(groups.chat(conversation.pk), "ended", {})
-    payload = {"conversation": conversation.pk}
+    ended = push_message("chat.ended", {"conversation": conversation.pk})
+    sends = [
+        (groups.chat(conversation.pk), push_message("ended", {})),
+        (groups.chat_staff(conversation.pk), ended),
+    ]
     if conversation.agent_id:
-        broadcast(groups.user(conversation.agent_id), "chat.ended", payload)
-    broadcast(groups.chat_staff(conversation.pk), "chat.ended", payload)
-    broadcast(groups.QUEUE, "chat.queue", {})
+        sends.append((groups.user(conversation.agent_id), ended))
+    sends += [(groups.QUEUE, push_message("chat.queue", {})), (groups.CHAT_WAITING, requeue_message())]
+    broadcast_many(sends)

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.tickets.access import can_view_ticket
 from kefu.tickets.models import Ticket
 
-from . import chat, groups, viewers
+from . import chat, connections, groups, viewers
 from .broadcast import push_message
 
 CLOSE_UNAUTHORIZED = 4401
@@ -76,11 +76,19 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         self.joined: list[str] = [groups.user(user.pk), groups.QUEUE]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        await sync_to_async(connections.connected, thread_sensitive=False)(
+            user_id=user.pk, connection=self.channel_name
+        )
+        await database_sync_to_async(connections.came_back)(user)  # presence back if lost sockets took it
         await self.send_json({"type": "hello", "user": user.pk})
+        await chat.rejoin(self)  # a supervisor follows the chats they had joined before a reload or drop
 
     async def disconnect(self, code: int) -> None:
         if self.user is None:
             return
+        await sync_to_async(connections.disconnected, thread_sensitive=False)(
+            user_id=self.user.pk, connection=self.channel_name
+        )
         for ticket_id in list(self.watching):
             await self._leave(ticket_id)
         for group in self.joined:
@@ -146,6 +154,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._announce(ticket_id, change.viewers)
 
     async def _heartbeat(self) -> None:
+        await sync_to_async(connections.connected, thread_sensitive=False)(
+            user_id=self.user.pk, connection=self.channel_name
+        )
         for ticket_id in list(self.watching):
             change = await self._store(ticket_id)
             if change.changed:  # someone else's entry expired (a crashed process, a lost socket)

@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from kefu.chat.tests.factories import ChatSiteFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_queue_figures():
+    """The queue's shared figures are cached for all processes: no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ from kefu.chat import rules, services
 from kefu.chat.models import ChatMessage, ChatSite, Conversation, ConversationStatus
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.realtime import groups
-from kefu.realtime.broadcast import push_message
-from kefu.realtime.chat import next_offer
+from kefu.realtime.broadcast import from_socket, push_message
+from kefu.realtime.chat import next_offer, queue_moved
 
 from . import throttle
 from .files import frame as message_frame
@@ -125,9 +125,8 @@ def _missed(conversation: Conversation, last_seen: int) -> list[dict]:
 
 
 @database_sync_to_async
-def _estimate(conversation: Conversation) -> tuple[int, int]:
-    conversation.refresh_from_db()
-    return services.queue_estimate(conversation=conversation)
+def _estimate(conversation: Conversation, figures: services.QueueFigures | None) -> tuple[int, int]:
+    return services.queue_estimate(conversation=conversation, figures=figures)
 
 
 @database_sync_to_async
@@ -147,17 +146,18 @@ def _start(site: ChatSite, visitor_id: str, text: str, client_id: str, language:
 
 @database_sync_to_async
 def _post(conversation: Conversation, text: str, client_id: str) -> tuple[ChatMessage, bool]:
-    """Store the message and re-read who the chat is with (one hop to the database thread for both)."""
+    """Store the message; in the bot phase re-read the chat (a supervisor may have taken it over)."""
     posted = services.post_visitor_message(conversation=conversation, text=text, client_id=client_id)
-    if not posted.duplicate:
+    if not posted.duplicate and conversation.status == ConversationStatus.BOT:  # never goes back to BOT
         conversation.refresh_from_db(fields=["agent", "status", "phase"])
     return posted.message, posted.duplicate
 
 
 @database_sync_to_async
-def _bot(conversation: Conversation, message: ChatMessage) -> tuple[list[dict], bool, str]:
+def _bot(conversation: Conversation, message: ChatMessage) -> tuple[bool, str]:
+    """The bot's turn; its replies are pushed by the chat-message listener like every message."""
     turn = services.bot_turn(conversation=conversation, message=message)
-    return [message_frame(m) for m in turn.replies], turn.handed_over, turn.unavailable
+    return turn.handed_over, turn.unavailable
 
 
 @database_sync_to_async
@@ -244,7 +244,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "message":
             await self._message(content.get("client_id"), content.get("text"), content.get("prechat"))
         elif kind in HANDLERS:
-            await getattr(self, HANDLERS[kind])(content)
+            async with from_socket(self, skip=False):  # listeners' pushes go out when the handler is done
+                await getattr(self, HANDLERS[kind])(content)
         else:
             await self._error("invalid")
 
@@ -295,7 +296,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             if self.conversation is None:
                 await self._start(clean_id, clean_text, prechat)
                 return
-            message, duplicate = await _post(self.conversation, clean_text, clean_id)
+            # the listener's pushes of this message go to everyone but this socket, after its ack
+            async with from_socket(self):
+                message, duplicate = await _post(self.conversation, clean_text, clean_id)
+                await self.send_json({"type": "ack", "client_id": clean_id, "id": message.pk})
         except services.ChatUnavailable as error:
             await self.send_json({"type": "offline", "reason": error.reason, "client_id": clean_id})
             return
@@ -305,18 +309,16 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         except DomainError:
             await self._error("ended", client_id)
             return
-        frame = message_frame(message)
-        await self.send_json({"type": "ack", "client_id": clean_id, "id": frame["id"]})
         if not duplicate:
-            await self._push(frame)
             await self._bot_turn(message)
 
     async def _start(self, client_id: str, text: str, prechat: object) -> None:
-        self.conversation, message = await _start(
-            self.site, self.visitor_id, text, client_id, self.language, prechat, self.page
-        )
-        await self.channel_layer.group_add(groups.chat(self.conversation.pk), self.channel_name)
-        await self.send_json({"type": "ack", "client_id": client_id, "id": message.pk})
+        async with from_socket(self):
+            self.conversation, message = await _start(
+                self.site, self.visitor_id, text, client_id, self.language, prechat, self.page
+            )
+            await self.channel_layer.group_add(groups.chat(self.conversation.pk), self.channel_name)
+            await self.send_json({"type": "ack", "client_id": client_id, "id": message.pk})
         if self.conversation.status == ConversationStatus.BOT:
             await self._bot_turn(message)
         else:
@@ -331,12 +333,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def _bot_turn(self, message: ChatMessage) -> None:
         if self.conversation.status != ConversationStatus.BOT:
             return
-        replies, handed_over, unavailable = await _bot(self.conversation, message)
-        for frame in replies:  # to this socket first, in order; then to the visitor's other tabs
-            await self.send_json({**frame, "type": "message"})
-            others = push_message("message", frame)
-            others["skip"] = self.channel_name
-            await self.channel_layer.group_send(groups.chat(self.conversation.pk), others)
+        async with from_socket(self, skip=False):  # the bot's replies reach this socket too
+            handed_over, unavailable = await _bot(self.conversation, message)
         if handed_over:
             await self._queued()
         elif unavailable:
@@ -352,7 +350,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if conversation.agent_id:
             await self.channel_layer.group_send(groups.user(conversation.agent_id), ended)
         await self.channel_layer.group_send(groups.chat_staff(conversation.pk), ended)
-        await self.channel_layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+        await queue_moved(self.channel_layer)  # a waiting visitor who leaves moves the others up
 
     def _signal_allowed(self, kind: str) -> bool:
         """Signals like typing: at most a few per second per socket (each costs a query and a push)."""
@@ -412,27 +410,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json({"type": "transcript_sent"})
 
-    async def _push(self, frame: dict) -> None:
-        """A new visitor message: to the agent's tabs, joined supervisors and the visitor's other tabs.
-
-        `self.conversation` was re-read when the message was stored: its agent is current."""
-        conversation = self.conversation
-        staff = push_message("chat.message", frame)
-        if conversation.agent_id:
-            await self.channel_layer.group_send(groups.user(conversation.agent_id), staff)
-        await self.channel_layer.group_send(groups.chat_staff(conversation.pk), staff)
-        message = push_message("message", frame)
-        message["skip"] = self.channel_name
-        await self.channel_layer.group_send(groups.chat(conversation.pk), message)
-
     async def _offer(self) -> None:
         offer = await next_offer()
         if offer is not None:
             agent_id, frame = offer
             await self.channel_layer.group_send(groups.user(agent_id), push_message("chat.offer", frame))
 
-    async def _send_position(self) -> None:
-        position, minutes = await _estimate(self.conversation)
+    async def _send_position(self, figures: services.QueueFigures | None = None) -> None:
+        position, minutes = await _estimate(self.conversation, figures)
         if position:
             await self.send_json({"type": "queue", "position": position, "minutes": minutes})
             if not self.waiting:
@@ -453,9 +438,13 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["frame"])
 
     async def kefu_requeue(self, message: dict) -> None:
-        """The queue moved (a chat was taken or left it): tell this waiting visitor their new place."""
+        """The queue moved (a chat was taken or left it): tell this waiting visitor their new place.
+
+        The message carries the figures all waiting visitors share (computed once by the sender), so each
+        visitor costs one query: its own position."""
         if self.conversation is not None:
-            await self._send_position()
+            figures = message.get("figures")
+            await self._send_position(services.QueueFigures(*figures) if figures else None)
 
     async def _error(self, code: str, client_id: Any = None, text: str = "") -> None:
         with translation.override(self.language):

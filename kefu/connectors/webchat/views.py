@@ -12,8 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kefu.chat import rules, services
 from kefu.chat.models import ChatMessage, ChatSite
 from kefu.core.errors import DomainError
-from kefu.realtime import groups
-from kefu.realtime.broadcast import broadcast
 
 from . import throttle
 from .consumers import read_token
@@ -85,13 +83,7 @@ def _store_upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
         posted = services.post_visitor_file(conversation=conversation, upload=upload, client_id=client_id)
     except DomainError as error:
         return JsonResponse({"error": "invalid", "message": str(error.message)}, status=400)
-    data = frame(posted.message)
-    if not posted.duplicate:
-        conversation.refresh_from_db(fields=["agent"])
-        if conversation.agent_id:
-            broadcast(groups.user(conversation.agent_id), "chat.message", data)
-        broadcast(groups.chat_staff(conversation.pk), "chat.message", data)
-        broadcast(groups.chat(conversation.pk), "message", data)
+    data = frame(posted.message)  # pushed to the chat's sockets by the chat-message listener
     return JsonResponse({"id": posted.message.pk, "client_id": client_id, "file": data["file"]})
 
 

@@ -23,7 +23,7 @@ from kefu.chat import services
 from kefu.chat.models import ChatMessage, Conversation
 from kefu.chat.tests.factories import ChatSiteFactory
 
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = os.environ.get("KEFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")  # a Redis database of its own
 ROOT = Path(__file__).resolve().parents[4]
 START_TIMEOUT = 60
 FRAME_TIMEOUT = 15  # seconds: two servers and the test share two busy cores
