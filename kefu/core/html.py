@@ -19,8 +19,10 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
-def clean_html(value: str) -> str:
-    """Keep formatting, drop scripts, styles, event handlers and dangerous URLs."""
+def clean_html(value: str, *, attribute_filter=None) -> str:
+    """Keep formatting, drop scripts, styles, event handlers and dangerous URLs.
+
+    `attribute_filter(tag, attribute, value)` may rewrite or (returning None) drop an allowed attribute."""
     if not value:
         return ""
     return nh3.clean(
@@ -30,6 +32,7 @@ def clean_html(value: str) -> str:
         url_schemes={"http", "https", "mailto", "tel", "cid", "data"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=attribute_filter,
     )
 
 

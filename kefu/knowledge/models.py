@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.models import BilingualName
+
+from . import rules
 
 
 class Language(models.TextChoices):
@@ -113,6 +116,45 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.version}"
+
+
+def article_file_path(instance: "ArticleAttachment", filename: str) -> str:
+    """Where an article's file is stored: a random name (never the uploader's, never the public key)."""
+    return f"kb/{instance.created_at:%Y/%m}/{filename}"
+
+
+class ArticleAttachment(models.Model):
+    """An image or file uploaded to one article (a translation has its own). Served only by the help
+    center's `files/<key>/` view after checking who may read the article; `key` is random, so URLs cannot
+    be guessed from ids. Attachments are not versioned: see `services.delete_article_attachment`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    key = models.CharField(max_length=40, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=article_file_path, max_length=300)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        verbose_name = _("article attachment")
+        verbose_name_plural = _("article attachments")
+        ordering = ["article", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in rules.IMAGE_TYPES
+
+    @property
+    def url(self) -> str:
+        """The one address of this file, for the help center and the workspace alike (permission-checked)."""
+        return reverse("portal:help:file", kwargs={"key": self.key})
 
 
 class FaqEntry(models.Model):

@@ -1,9 +1,14 @@
-"""Pure knowledge-base rules: the article workflow, when a suggestion counts as a deflection, what changed between versions."""
+"""Pure knowledge-base rules: the article workflow, when a suggestion counts as a deflection, what changed between versions,
+which images and links an article body may keep, and what type an uploaded article file is."""
 
 import difflib
+import mimetypes
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from kefu.chat.rules import sniff_type
 
 DEFLECTION_WINDOW = timedelta(minutes=30)
 
@@ -64,3 +69,64 @@ ARTICLE_TRANSITIONS = {
 def next_statuses(status: str) -> set[str]:
     """The statuses an article in `status` may move to."""
     return ARTICLE_TRANSITIONS.get(str(status), set())
+
+
+# --- article attachments ---------------------------------------------------------------------------
+
+ATTACHMENT_KEY = re.compile(r"[A-Za-z0-9_-]{20,40}")
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# Types whose content can be checked: a file named like one of them must really be one.
+CHECKED_TYPES = IMAGE_TYPES | {"application/pdf", "text/plain"}
+DOWNLOAD_TYPE = "application/octet-stream"
+
+
+def attachment_key(url: str, prefix: str) -> str | None:
+    """The key when `url` is exactly one of Kefu's own article-file addresses, `<prefix><key>/` (a path on
+    this site: no host, query or fragment), else None."""
+    if not url.startswith(prefix):
+        return None
+    key, slash, tail = url[len(prefix) :].partition("/")
+    return key if slash and not tail and ATTACHMENT_KEY.fullmatch(key) else None
+
+
+def body_url_filter(*, prefix: str, keys: Collection[str]) -> Callable[[str, str, str], str | None]:
+    """An attribute filter for the HTML sanitizer: an <img> keeps its src only when it is the address of one
+    of `keys` (never an external, data: or javascript: address); a link to one of Kefu's article files
+    that is not in `keys` (deleted, or another article's) loses its href. Other links are left alone."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            return value if attachment_key(value, prefix) in keys else None
+        if tag == "a" and attribute == "href" and value.startswith(prefix):
+            return value if attachment_key(value, prefix) in keys else None
+        return value
+
+    return keep
+
+
+# In sanitized HTML every attribute is double-quoted and ">" inside a value is escaped, so this is exact.
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+
+
+def drop_images_without_source(html: str) -> str:
+    """Remove the <img> tags the sanitizer left without a src (sanitized HTML in, sanitized HTML out)."""
+    return _IMG_WITHOUT_SRC.sub("", html)
+
+
+def referenced_keys(html: str, prefix: str) -> set[str]:
+    """The keys of own article files that (sanitized) HTML shows or links to."""
+    pattern = r'(?:src|href)="' + re.escape(prefix) + r'([A-Za-z0-9_-]{20,40})/"'
+    return set(re.findall(pattern, html or ""))
+
+
+def attachment_type(*, name: str, head: bytes) -> str | None:
+    """The type an article file is stored and served as. Images, PDF and UTF-8 text are recognised by their
+    first bytes (as chat uploads are); a file named as one of those but whose content is not is refused
+    (None). Anything else is kept as a plain download (`DOWNLOAD_TYPE`), never shown in the browser."""
+    claimed = mimetypes.guess_type(name)[0] or ""
+    real = sniff_type(head, claimed if claimed == "text/plain" else "")
+    if claimed in CHECKED_TYPES:
+        if real == claimed or (real in IMAGE_TYPES and claimed in IMAGE_TYPES):
+            return real
+        return None
+    return real or DOWNLOAD_TYPE

@@ -1,9 +1,14 @@
 """Every write to the knowledge base goes through these functions."""
 
+import secrets
+import uuid
 from collections.abc import Iterable
+from functools import cache
 
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kefu.audit.services import record
@@ -11,12 +16,14 @@ from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
 from kefu.core.html import clean_html
+from kefu.tickets.attachments import check_file, sanitize_filename
 
 from . import rules
 from .bot import normalize_language
 from .events import ArticlePublished, FaqChanged
 from .models import (
     Article,
+    ArticleAttachment,
     ArticleRevision,
     ArticleStatus,
     FaqEntry,
@@ -30,10 +37,21 @@ from .models import (
 from .search import index_article, index_faq
 
 MANAGE_PERMISSION = "knowledge.manage_knowledge"
+READ_PERMISSION = "knowledge.view_article"
 
 
 def can_manage(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(MANAGE_PERMISSION))
+
+
+def can_read_article(user, article: Article) -> bool:
+    """Anyone reads a published public article; only active staff allowed to read the knowledge base read
+    a draft or an internal one (customers never do, whatever their permissions)."""
+    if article.is_public:
+        return True
+    return bool(
+        user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(READ_PERMISSION)
+    )
 
 
 def _require_manage(actor) -> None:
@@ -80,7 +98,7 @@ def create_article(
             raise InvalidInput(_("A translation must be in another language."), field="language")
     article = Article.objects.create(
         title=_clean_title(title),
-        body=clean_html(body),
+        body=clean_article_body(body, keys=()),  # a new article has no files yet
         language=language,
         category=category,
         visibility=visibility,
@@ -111,7 +129,7 @@ def update_article(
     if expected_version is not None and expected_version != article.version:
         raise Conflict()
     title = _clean_title(title)
-    body = clean_html(body)
+    body = clean_article_body(body, keys=article.attachments.values_list("key", flat=True))
     changes = {}
     if visibility is not None:
         visibility = _check_choice(visibility, Visibility, "visibility")
@@ -137,12 +155,120 @@ def update_article(
 
 @transaction.atomic
 def restore_revision(*, actor, article: Article, version: int) -> Article:
-    """Make an old version current again (as a new version, so history is never rewritten)."""
+    """Make an old version current again (as a new version, so history is never rewritten).
+
+    Files are not versioned: the restored text keeps the images and links of files the article still has
+    and loses those of files deleted since (update_article sanitizes against the current attachments)."""
     _require_manage(actor)
     revision = ArticleRevision.objects.filter(article=article, version=version).first()
     if revision is None:
         raise InvalidInput(_("That version does not exist."), field="version")
     return update_article(actor=actor, article=article, title=revision.title, body=revision.body)
+
+
+# --- article attachments ---------------------------------------------------------------------------
+
+MAX_FILES_PER_UPLOAD = 10
+_STORED_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
+
+
+@cache
+def file_url_prefix() -> str:
+    """The path every article file's address starts with (`<prefix><key>/`)."""
+    sample = "k" * 22
+    return reverse("portal:help:file", kwargs={"key": sample}).removesuffix(sample + "/")
+
+
+def clean_article_body(body: str, *, keys: Iterable[str]) -> str:
+    """Sanitized HTML whose images (and links to Kefu's article files) point only at files in `keys`."""
+    keep = rules.body_url_filter(prefix=file_url_prefix(), keys=frozenset(keys))
+    return rules.drop_images_without_source(clean_html(body, attribute_filter=keep))
+
+
+def _checked_upload(upload) -> tuple[str, str]:
+    """The sanitized name and the real type of an uploaded file, or InvalidInput saying what is wrong."""
+    name = sanitize_filename(upload.name)
+    if not upload.size:
+        raise InvalidInput(_("%(name)s is empty.") % {"name": name}, field="files")
+    check_file(name, upload.size)  # the size limit and forbidden types every attachment obeys
+    head = upload.read(2048)
+    upload.seek(0)
+    content_type = rules.attachment_type(name=name, head=head)
+    if content_type is None:
+        raise InvalidInput(
+            _("The content of %(name)s does not match its type.") % {"name": name}, field="files"
+        )
+    return name, content_type
+
+
+@transaction.atomic
+def add_article_attachments(*, actor, article: Article, files: Iterable) -> list[ArticleAttachment]:
+    """Store uploaded images and files on an article, all or none: each within ATTACHMENT_MAX_BYTES, not of
+    a forbidden type, and really of the type its name claims. Stored under a random name, audited."""
+    _require_manage(actor)
+    files = list(files)
+    if not files:
+        raise InvalidInput(_("Choose a file to upload."), field="files")
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise InvalidInput(
+            _("Upload at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, field="files"
+        )
+    checked = [(upload, *_checked_upload(upload)) for upload in files]
+    now = clock.now()
+    stored = []
+    for upload, name, content_type in checked:
+        attachment = ArticleAttachment(
+            article=article,
+            key=secrets.token_urlsafe(24),
+            filename=name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+            created_at=now,
+        )
+        disk_name = uuid.uuid4().hex + _STORED_EXTENSIONS.get(content_type, ".bin")
+        attachment.file.save(disk_name, File(upload, name=disk_name), save=False)
+        attachment.save()
+        record(
+            actor=actor,
+            action="knowledge.attachment_added",
+            obj=attachment,
+            changes={"article": [None, article.pk], "filename": [None, name], "size": [None, upload.size]},
+        )
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def delete_article_attachment(*, actor, attachment: ArticleAttachment) -> Article:
+    """Delete a file for good (audited). If the current version shows or links it, a new version without
+    those references is saved, so the article never points at a missing file; older versions keep their
+    text, and restoring one drops what points at files deleted since."""
+    _require_manage(actor)
+    article = Article.objects.select_for_update().get(pk=attachment.article_id)
+    record(
+        actor=actor,
+        action="knowledge.attachment_deleted",
+        obj=attachment,
+        changes={
+            "article": [article.pk, None],
+            "filename": [attachment.filename, None],
+            "size": [attachment.size, None],
+        },
+    )
+    storage, stored_name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if attachment.key in rules.referenced_keys(article.body, file_url_prefix()):
+        article = update_article(actor=actor, article=article, title=article.title, body=article.body)
+    transaction.on_commit(lambda: storage.delete(stored_name))  # the row is gone for sure: now the bytes
+    return article
 
 
 @transaction.atomic

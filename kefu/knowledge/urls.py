@@ -1,6 +1,6 @@
 """The public help center, mounted by the portal at /portal/help/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("c/<slug:slug>/", views.help_category, name="category"),
     path("a/<int:pk>/", views.help_article, name="article"),
     path("a/<int:pk>/rate/", views.help_rate, name="rate"),
+    re_path(r"^files/(?P<key>[A-Za-z0-9_-]{20,40})/$", views.help_file, name="file"),
 ]

@@ -1,17 +1,17 @@
 """Help-center pages: browse categories, search, read and rate published public articles (no login needed)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kefu.customers.models import Customer
 
 from . import services
 from .bot import normalize_language
-from .models import KbCategory
+from .models import ArticleAttachment, KbCategory
 from .search import public_articles, search_articles
 
 SUGGESTED = "suggested"  # ?from= value of links suggested on the new-ticket form
@@ -81,7 +81,9 @@ def help_article(request: HttpRequest, pk: int) -> HttpResponse:
         if customer is not None:
             services.record_suggestion_open(article=article, customer=customer)
     rated = pk in request.session.get("kb_rated", [])
-    return render(request, "knowledge/help_article.html", {"article": article, "rated": rated})
+    files = [a for a in article.attachments.all() if not a.is_image]  # images are shown in the text
+    context = {"article": article, "rated": rated, "files": files}
+    return render(request, "knowledge/help_article.html", context)
 
 
 @require_POST
@@ -93,3 +95,27 @@ def help_rate(request: HttpRequest, pk: int) -> HttpResponse:
         request.session["kb_rated"] = [*rated, pk][-200:]
     messages.success(request, _("Thank you for your feedback."))
     return redirect("portal:help:article", pk=pk)
+
+
+@require_safe
+def help_file(request: HttpRequest, key: str) -> FileResponse:
+    """An article's image or file, by its random key: for anyone when the article is published and public,
+    otherwise only for staff who may read it (everyone else gets the same 404 as for a wrong key)."""
+    attachment = ArticleAttachment.objects.select_related("article").filter(key=key).first()
+    if attachment is None or not services.can_read_article(request.user, attachment.article):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,  # only images are shown in the browser
+        filename=attachment.filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    public = attachment.article.is_public
+    response["Cache-Control"] = "private, max-age=300" if public else "private, no-store"
+    return response

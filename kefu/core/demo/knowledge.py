@@ -7,7 +7,11 @@ title and language, an FAQ entry by its first question, so a second run creates 
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import NamedTuple
+
+from django.core.files.base import ContentFile
 
 from kefu.knowledge import services
 from kefu.knowledge.models import Article, FaqQuestion, KbCategory, Language, Visibility
@@ -498,6 +502,9 @@ def ensure_knowledge(actor) -> dict[str, int]:
                 actor, title, body, EN, categories[spec.category], spec.internal, translation_of=original
             )
             articles += 1
+    if (ZH, ILLUSTRATED_TITLE) not in existing:
+        _illustrated_article(actor, categories["orders-shipping"])
+        articles += 1
     asked = set(FaqQuestion.objects.values_list("text", flat=True))
     faqs = 0
     for category, language, answer, questions in FAQS:
@@ -526,3 +533,56 @@ def _article(actor, title, body, language, category, internal, *, translation_of
         translation_of=translation_of,
     )
     return services.publish_article(actor=actor, article=article)
+
+
+# --- an article with an image (uploaded as an editor would, then inserted into the text) -------------
+
+ILLUSTRATED_TITLE = "在哪里找到订单号（图解）"
+
+
+def _illustrated_article(actor, category) -> Article:
+    article = services.create_article(actor=actor, title=ILLUSTRATED_TITLE, language=ZH, category=category)
+    upload = ContentFile(order_page_png(), name="订单号位置.png")
+    [image] = services.add_article_attachments(actor=actor, article=article, files=[upload])
+    body = (
+        "<p>订单号是一串 16 位数字，咨询客服或申请售后时都需要提供。</p>"
+        "<ol><li>登录官网，点击右上角“我的订单”。</li><li>打开要查询的订单，订单号在详情页顶部（下图红框处）。</li></ol>"
+        f'<p><img src="{image.url}" alt="订单详情页中订单号的位置" width="480" height="240"></p>'
+        "<p>订单确认短信和邮件中也附有订单号。</p>"
+    )
+    services.update_article(actor=actor, article=article, title=article.title, body=body)
+    return services.publish_article(actor=actor, article=article)
+
+
+def png(width: int, height: int, pixel) -> bytes:
+    """A truecolour PNG whose pixel (x, y) is the RGB tuple `pixel(x, y)` (pure Python, no imaging library)."""
+    raw = b"".join(
+        b"\x00" + bytes(channel for x in range(width) for channel in pixel(x, y)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def order_page_png() -> bytes:
+    """A sketch of an order page: a blue top bar, grey lines of text, the order-number line framed in red."""
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        if y < 36:
+            return (29, 78, 216)
+        if (20 <= x <= 300 and y in (58, 59, 92, 93)) or (x in (20, 21, 299, 300) and 58 <= y <= 93):
+            return (220, 38, 38)
+        for top, length in ((68, 250), (108, 400), (132, 360), (156, 420), (180, 300), (204, 380)):
+            if top <= y < top + 14 and 30 <= x < 30 + length:
+                return (31, 41, 55) if top == 68 else (209, 213, 219)
+        return (255, 255, 255)
+
+    return png(480, 240, pixel)

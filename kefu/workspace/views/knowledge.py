@@ -4,21 +4,26 @@ and the ticket page's suggested articles."""
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kefu.core import clock
-from kefu.core.errors import DomainError, NotFound
+from kefu.core.errors import DomainError, InvalidInput, NotFound
 from kefu.knowledge import rules, services
 from kefu.knowledge.bot import normalize_language
 from kefu.knowledge.models import (
     Article,
+    ArticleAttachment,
     ArticleRevision,
     ArticleStatus,
     FaqEntry,
@@ -32,7 +37,7 @@ from kefu.knowledge.models import (
 from kefu.knowledge.search import search, suggest_for_agents
 from kefu.tickets.models import MessageKind
 
-from .common import staff_required
+from .common import staff_required, wants_partial
 from .ticket import load_ticket
 
 PAGE_SIZE = 50
@@ -68,7 +73,13 @@ class KnowledgeFilterForm(forms.Form):
 class ArticleForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(
-        label=gettext_lazy("Body (HTML)"), required=False, widget=forms.Textarea(attrs={"rows": 16})
+        label=gettext_lazy("Body (HTML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=gettext_lazy(
+            "Images must be files uploaded to this article (insert them from its files); "
+            "other image addresses are removed when you save."
+        ),
     )
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
     category = forms.ModelChoiceField(
@@ -217,7 +228,10 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = ArticleForm(
             initial={"language": Language.ZH, "visibility": Visibility.PUBLIC, "translation_of": origin}
         )
-    return render(request, "workspace/knowledge_article_form.html", {"form": form, "article": article})
+    context = {"form": form, "article": article}
+    if article:
+        context.update(_files_context(article, editing=True, can_manage=True))
+    return render(request, "workspace/knowledge_article_form.html", context)
 
 
 @require_GET
@@ -237,6 +251,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "translations": translations,
             "revisions": revisions,
             "can_manage": services.can_manage(request.user),
+            **_files_context(article, editing=False, can_manage=services.can_manage(request.user)),
             "next_statuses": [
                 (code, label)
                 for code, label in ArticleStatus.choices
@@ -244,6 +259,69 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+FILES_TEMPLATE = "workspace/_knowledge_files.html"
+
+
+def _files_context(article: Article, *, editing: bool, can_manage: bool) -> dict:
+    return {
+        "article": article,
+        "files": list(article.attachments.order_by("id")),
+        "editing": editing,
+        "can_manage": can_manage,
+        "max_size": settings.ATTACHMENT_MAX_BYTES,
+    }
+
+
+def _files_answer(request: HttpRequest, article: Article, *, editing: bool, notice: str) -> HttpResponse:
+    """The files panel (with the notice in it) for htmx, else back to the page the editor came from."""
+    if wants_partial(request):
+        context = {**_files_context(article, editing=editing, can_manage=True), "notice": notice}
+        return render(request, FILES_TEMPLATE, context)
+    messages.success(request, notice)
+    target = "workspace:knowledge_article_edit" if editing else "workspace:knowledge_article"
+    return redirect(target, pk=article.pk)
+
+
+@require_POST
+@staff_required
+def article_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload images and files to an article (the editor's files panel)."""
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    article = _article(pk)
+    try:
+        files = request.FILES.getlist("files")
+    except MultiPartParserError as exc:  # a broken upload is the sender's fault, said plainly (not a 500)
+        raise InvalidInput(_("The upload could not be read. Choose the files again and retry.")) from exc
+    stored = services.add_article_attachments(actor=request.user, article=article, files=files)
+    notice = ngettext("%(n)s file uploaded.", "%(n)s files uploaded.", len(stored)) % {"n": len(stored)}
+    return _files_answer(request, article, editing=True, notice=notice)
+
+
+@require_POST
+@staff_required
+def article_file_delete(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Delete one of an article's files; if the current text showed it, a new version without it is saved."""
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    attachment = ArticleAttachment.objects.filter(article_id=pk, key=key).first()
+    if attachment is None:
+        raise NotFound(_("This file does not exist."))
+    before = attachment.article.version
+    article = services.delete_article_attachment(actor=request.user, attachment=attachment)
+    notice = _("%(name)s deleted.") % {"name": attachment.filename}
+    editing = request.POST.get("from") == "edit"
+    if article.version == before:
+        return _files_answer(request, article, editing=editing, notice=notice)
+    # The text showed the file and changed: reload the whole page, its form is out of date.
+    messages.success(request, notice)
+    messages.info(request, _("The article text no longer shows it (version %(v)s).") % {"v": article.version})
+    target = reverse(
+        "workspace:knowledge_article_edit" if editing else "workspace:knowledge_article", kwargs={"pk": pk}
+    )
+    return HttpResponseClientRedirect(target) if wants_partial(request) else redirect(target)
 
 
 @require_POST
