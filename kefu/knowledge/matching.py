@@ -3,8 +3,10 @@
 An `Index` holds phrasings (one FAQ entry or article may have many) and ranks entries for a query with BM25
 over two token streams: words (jieba for Chinese, lower-cased words for English) and character n-grams
 (bigrams for Chinese, trigrams inside words for English, which tolerate typos). An entry scores as its best
-phrasing. The confidence in [0, 1] combines how much of the query's own best possible score the phrasing
-reaches with the TF-IDF cosine of query and phrasing, and a margin over the runner-up entry.
+phrasing. The confidence of the best entry is a calibrated probability that it is the right answer: a small
+logistic model over evidence features (how much of the query's best possible score the phrasing reaches, the
+TF-IDF cosine, margins over the runner-up entry, query length, language; in hybrid mode also the sentence
+similarity), fitted on held-out queries with `kefu eval_faq --fit` (see README.md).
 """
 
 import math
@@ -179,6 +181,52 @@ class Match:
     score: float
     confidence: float
     question: str
+    features: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """confidence = sigmoid(intercept + Σ weight × feature): the probability that the top entry is right.
+
+    Every evidence weight is ≥ 0, so more evidence never lowers the confidence (`evaluation.fit_calibration`
+    drops a feature rather than ship a negative weight for it); `chinese` and `length` are priors."""
+
+    weights: dict[str, float]
+    intercept: float
+
+    def __call__(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(weight * features.get(name, 0.0) for name, weight in self.weights.items())
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# Fitted by `kefu eval_faq --fit` on the "fit" half (evaluation.split_of) of afqmc and clinc150 together; the
+# figures in README.md are measured on the other half and on all of bq, which the fit never saw. With only two
+# knowledge bases to learn from, `chinese` is as much "a KB like afqmc" (one phrasing per entry, many
+# near-duplicate entries) as a language prior: refit on your own labelled questions (README.md).
+LEXICAL_CALIBRATION = Calibration(
+    weights={
+        "score": 0.7233,
+        "cosine": 0.058,
+        "margin": 2.4993,
+        "total_margin": 5.2987,
+        "length": 0.8073,
+        "chinese": -1.9195,
+    },
+    intercept=-2.8644,
+)
+HYBRID_CALIBRATION = Calibration(
+    weights={
+        "total_margin": 0.485,
+        "length": 0.2178,
+        "chinese": -2.0433,
+        "similarity": 2.4054,
+        "similarity_margin": 4.9318,
+        "hybrid_margin": 4.1985,
+        "agrees": 0.9466,
+    },
+    intercept=-2.6354,
+)
 
 
 class Index:
@@ -231,9 +279,10 @@ class Index:
         return self._lexical(query, limit)
 
     def _hybrid(self, query: str, limit: int) -> list[Match]:
-        """Each entry's best cosine similarity (sentence embeddings) plus LEXICAL_WEIGHT times its lexical
-        confidence; the confidence is that sum scaled to [0, 1]. afqmc top-1 0.233 → 0.30 (README.md)."""
-        lexical = {m.entry_id: m for m in self._lexical(query, self.LEXICAL_POOL)}
+        """Entries ranked by their best cosine similarity (sentence embeddings) plus LEXICAL_WEIGHT times their
+        lexical strength (afqmc top-1 0.233 → 0.30, README.md); the confidence is HYBRID_CALIBRATION."""
+        lexical_matches = self._lexical(query, self.LEXICAL_POOL)
+        lexical = {m.entry_id: m for m in lexical_matches}
         similarities = self._vectors @ Semantic.encode([query])[0]
         best: dict[str, tuple[float, int]] = {}
         for doc, similarity in enumerate(similarities.tolist()):
@@ -243,14 +292,34 @@ class Index:
         ranked = []
         for entry, (similarity, doc) in best.items():
             match = lexical.get(entry)
-            total = max(0.0, similarity) + self.LEXICAL_WEIGHT * (match.confidence if match else 0.0)
-            ranked.append((total, entry, doc))
+            strength = match.features["strength"] if match else 0.0
+            ranked.append((max(0.0, similarity) + self.LEXICAL_WEIGHT * strength, entry, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         scale = 1.0 + self.LEXICAL_WEIGHT
-        return [
-            Match(entry_id=entry, score=total, confidence=min(1.0, total / scale), question=self._texts[doc])
-            for total, entry, doc in ranked[:limit]
-        ]
+        by_similarity = sorted((s for s, _doc in best.values()), reverse=True)
+        base = (
+            lexical_matches[0].features
+            if lexical_matches
+            else {"chinese": float(detect_language(query) == "zh")}
+        )
+        matches: list[Match] = []
+        for rank, (total, entry, doc) in enumerate(ranked[:limit]):
+            similarity = best[entry][0]
+            others = [s for s in by_similarity[:2] if s != similarity] or by_similarity[1:2] or [0.0]
+            next_total = ranked[rank + 1][0] if rank + 1 < len(ranked) else 0.0
+            features = {
+                **(base if rank == 0 else {k: v for k, v in base.items() if k in ("chinese", "length")}),
+                "similarity": similarity,
+                "similarity_margin": max(0.0, similarity - others[0]),
+                "hybrid": min(1.0, total / scale),
+                "hybrid_margin": max(0.0, total - next_total) if rank == 0 else 0.0,
+                "agrees": float(bool(lexical_matches) and lexical_matches[0].entry_id == entry),
+            }
+            confidence = HYBRID_CALIBRATION(features)
+            if matches:  # a lower-ranked entry is never more likely right than the one above it
+                confidence = min(confidence, matches[-1].confidence)
+            matches.append(Match(entry, total, confidence, self._texts[doc], features))
+        return matches
 
     def _lexical(self, query: str, limit: int) -> list[Match]:
         words, grams = tokenize(query)
@@ -283,19 +352,33 @@ class Index:
         top_total = ranked[0][2][0]
         runner_up = max((item[2][0] for item in ranked[1:]), default=0.0)
         margin = max(0.0, (top_total - runner_up) / top_total) if top_total else 0.0
-        matches = []
-        for rank, (_total, entry, (_sum, score, cosine, doc)) in enumerate(ranked[:limit]):
-            confidence = confidence_of(score=score, cosine=cosine, margin=margin if rank == 0 else 0.0)
-            matches.append(
-                Match(entry_id=entry, score=score + cosine, confidence=confidence, question=self._texts[doc])
-            )
+        length = math.log1p(len(words) + len(grams))
+        chinese = float(bool(_CJK.search(query)))
+        matches: list[Match] = []
+        for rank, (total, entry, (_sum, score, cosine, doc)) in enumerate(ranked[:limit]):
+            next_total = ranked[rank + 1][0] if rank + 1 < len(ranked) else 0.0
+            first = rank == 0
+            # Margins count in proportion to the evidence: a faint match alone in the field is not sure.
+            evidence = (min(1.0, score) + min(1.0, cosine)) / 2
+            features = {
+                "score": min(1.0, score),
+                "cosine": min(1.0, cosine),
+                "margin": margin * evidence if first else 0.0,
+                "total_margin": evidence * max(0.0, (total - next_total) / total) if first and total else 0.0,
+                "length": length,
+                "chinese": chinese,
+                "strength": lexical_strength(score=score, cosine=cosine, margin=margin if first else 0.0),
+            }
+            confidence = LEXICAL_CALIBRATION(features)
+            if matches:  # a lower-ranked entry is never more likely right than the one above it
+                confidence = min(confidence, matches[-1].confidence)
+            matches.append(Match(entry, score + cosine, confidence, self._texts[doc], features))
         return matches
 
 
-def confidence_of(*, score: float, cosine: float, margin: float) -> float:
-    """Map the lexical evidence to [0, 1]: the mean of the BM25 share and the cosine, nudged by the margin."""
-    saturated = min(1.0, score)
-    value = 0.45 * saturated + 0.45 * min(1.0, cosine) + 0.10 * margin
+def lexical_strength(*, score: float, cosine: float, margin: float) -> float:
+    """The hybrid ranking's lexical term in [0, 1]: the mean of the BM25 share and the cosine, plus margin."""
+    value = 0.45 * min(1.0, score) + 0.45 * min(1.0, cosine) + 0.10 * margin
     return max(0.0, min(1.0, value))
 
 

@@ -59,3 +59,30 @@ def test_bot_sees_newly_published_entries(faq):
 
 def test_empty_question_hands_over():
     assert bot.answer("  ").reason == bot.Reason.EMPTY
+
+
+def test_bot_hands_over_below_the_threshold_and_answers_above_it(faq):
+    """The same question is answered or handed over depending only on where its confidence falls."""
+    confident = bot.answer("退款什么时候能到账", "zh-hans", threshold=0.0)
+    assert confident.entry == faq["refund"]
+    below = bot.answer("退款什么时候能到账", "zh-hans", threshold=min(1.0, confident.confidence + 0.01))
+    assert below.handover and below.reason == bot.Reason.LOW_CONFIDENCE
+    assert below.confidence == confident.confidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退款多久到账？你们就是骗子",
+        "我要投诉！",
+        "退款多久到账！！！",
+        "This is ridiculous, where is my refund",
+    ],
+)
+def test_bot_hands_over_when_the_customer_is_angry(faq, text):
+    result = bot.answer(text, "zh-hans")
+    assert result.handover and result.reason == bot.Reason.ANGRY
+
+
+def test_calm_questions_are_not_taken_for_anger():
+    assert not bot.sounds_angry("退款多久到账？") and not bot.sounds_angry("When will my refund arrive!")
