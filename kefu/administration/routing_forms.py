@@ -67,6 +67,10 @@ class RuleForm(forms.Form):
         queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name", "username"),
     )
     add_tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
+    escalate_to = forms.ChoiceField(
+        label=_("Escalate to"), choices=[("", "—"), *IntakeRule._meta.get_field("escalate_to").choices],
+        required=False, help_text=_("The new ticket goes straight to this service level."),
+    )
     stop = forms.BooleanField(
         label=_("Stop here"), required=False, initial=True,
         help_text=_("When this rule matches, later rules are not tried."),

@@ -13,6 +13,7 @@ from kefu.accounts.models import Team, User
 from kefu.core.errors import DomainError
 from kefu.routing import services
 from kefu.routing.models import IntakeRule
+from kefu.sla.texts import level_label
 from kefu.tickets.models import Category, Priority, Severity
 
 from .routing_forms import RuleForm, SampleForm
@@ -93,6 +94,7 @@ def _named(actions) -> dict:
         "assignee": User.objects.filter(pk=actions.assignee_id).first() if actions.assignee_id else None,
         "severity": Severity(actions.severity).label if actions.severity in Severity.values else "",
         "tags": actions.tags,
+        "escalate_to": level_label(actions.escalate_to) if actions.escalate_to else "",
     }
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.customers.models import Tier
+from kefu.sla.models import Level
 from kefu.tickets.models import Channel, Severity
 
 
@@ -50,6 +51,10 @@ class IntakeRule(models.Model):
         related_name="+",
     )
     add_tags = models.JSONField(_("add tags"), default=list, blank=True)
+    escalate_to = models.CharField(
+        _("escalate to"), max_length=12, blank=True,
+        choices=[(Level.L2.value, Level.L2.label), (Level.SUPERVISOR.value, Level.SUPERVISOR.label)],
+    )
     stop = models.BooleanField(_("stop after this rule"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -47,6 +47,7 @@ class Actions:
     team_id: int | None = None
     assignee_id: int | None = None
     tags: tuple[str, ...] = ()
+    escalate_to: str = ""  # a service level ("L2", "supervisor"): the new ticket is escalated there
 
     def is_empty(self) -> bool:
         return self == Actions()
@@ -164,7 +165,7 @@ def merge(actions: Iterable[Actions]) -> Actions:
     result = Actions()
     tags: list[str] = []
     for action in actions:
-        for name in ("category_id", "priority_id", "team_id", "assignee_id", "severity"):
+        for name in ("category_id", "priority_id", "team_id", "assignee_id", "severity", "escalate_to"):
             if getattr(result, name) in (None, "") and getattr(action, name) not in (None, ""):
                 result = replace(result, **{name: getattr(action, name)})
         tags.extend(t for t in action.tags if t not in tags)

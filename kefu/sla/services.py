@@ -240,6 +240,7 @@ def _record_event(ticket_id: int, target: str, kind: str, due: datetime, now: da
 NEXT_LEVEL = {Level.L1: Level.L2, Level.L2: Level.SUPERVISOR, Level.SUPERVISOR: Level.SUPERVISOR}
 # Automatic reasons are stored as codes and told as sentences in the reader's language.
 REOPENED = "reopened"
+RULE_REASON = "rule:"  # followed by the intake rule's name
 REOPENS_BEFORE_ESCALATION = 2
 SENIOR_LEVELS = (UserLevel.L2, UserLevel.L3)
 

@@ -20,7 +20,8 @@ def target_label(code: str | None) -> str:
 
 
 def reason_text(reason: str | None) -> str:
-    """Automatic reasons are codes (`sla:first_response`, `sla_warning:resolution`, `reopened`); agents'
+    """Automatic reasons are codes (`sla:first_response`, `sla_warning:resolution`, `reopened`,
+    `rule:<intake rule name>`); agents'
     reasons are their own words and are shown as written."""
     reason = reason or ""
     kind, _sep, target = reason.partition(":")
@@ -32,4 +33,6 @@ def reason_text(reason: str | None) -> str:
         return _("%(target)s target about to be missed") % {"target": target_label(target)}
     if reason == "reopened":
         return _("reopened a second time")
+    if kind == "rule":
+        return _("intake rule “%(rule)s”") % {"rule": target}
     return reason

@@ -25,6 +25,7 @@ from kefu.accounts.models import Team, User
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import InvalidInput, NotAllowed
+from kefu.sla.services import RULE_REASON, escalate_automatically
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Category, MessageKind, Priority, Severity, Status, Ticket
 
@@ -101,6 +102,7 @@ def spec_of(rule: IntakeRule) -> rules.RuleSpec:
             team_id=rule.set_team_id,
             assignee_id=rule.set_assignee_id,
             tags=tuple(rule.add_tags or ()),
+            escalate_to=rule.escalate_to,
         ),
         stop=rule.stop,
     )
@@ -157,12 +159,15 @@ def apply_intake_rules(*, ticket: Ticket, decision: RoutingDecision | None = Non
                 ticket=ticket, event_type="routing_rule", data={"rule_id": rule.id, "rule": rule.name}
             )
         ticket_services.update_ticket(ticket=ticket, actor=None, changes=_changes_for(actions))
+        if actions.escalate_to:
+            by = next(r for r in applied if r.actions.escalate_to == actions.escalate_to)
+            escalate_automatically(ticket=ticket, reason=f"{RULE_REASON}{by.name}", to_level=actions.escalate_to)
     return decision
 
 
 def _fields_of(actions: rules.Actions) -> list[str]:
     names = {"category_id": "category", "priority_id": "priority", "severity": "severity", "team_id": "team",
-             "assignee_id": "assignee", "tags": "tags"}
+             "assignee_id": "assignee", "tags": "tags", "escalate_to": "escalation"}
     return [field for attr, field in names.items() if getattr(actions, attr)]
 
 
@@ -432,7 +437,8 @@ def try_rules(
 
 RULE_FIELDS = (
     "name", "is_active", "channels", "mailbox", "tiers", "words", "match_in", "pattern", "time_from", "time_to",
-    "set_category", "set_priority", "set_severity", "set_team", "set_assignee", "add_tags", "stop",
+    "set_category", "set_priority", "set_severity", "set_team", "set_assignee", "add_tags", "escalate_to",
+    "stop",
 )
 
 
