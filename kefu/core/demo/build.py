@@ -38,7 +38,9 @@ from kefu.tickets.models import (
     Status,
     Tag,
     Ticket,
+    TicketSearchEntry,
 )
+from kefu.tickets.search import index_tickets
 
 from . import data, scenarios
 from .knowledge import KNOWLEDGE_AUTHOR, ensure_knowledge
@@ -216,14 +218,22 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
         if demo_exists():
             _ensure_sla_clocks(clock.now())  # a demo built before tickets had clocks gets them now
             ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR])  # ... and one built before the help center
-            return DemoResult(created=False)
-        rng = random.Random(seed)
-        now = clock.now()
-        people = _create_customers(rng, customers, now)
-        portal_customer = _create_portal_customer(now)
-        counts = _create_tickets(rng, config, people, portal_customer, tickets, now)
-        counts["sla_clocks"] = _ensure_sla_clocks(now)
-        counts.update(ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR]))
+            created = False
+        else:
+            created = True
+            rng = random.Random(seed)
+            now = clock.now()
+            people = _create_customers(rng, customers, now)
+            portal_customer = _create_portal_customer(now)
+            counts = _create_tickets(rng, config, people, portal_customer, tickets, now)
+            counts["sla_clocks"] = _ensure_sla_clocks(now)
+            counts.update(ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR]))
+    # The tickets were bulk-created past the services: give them their full-text search entries (also for a
+    # demo built before tickets were searchable). Batches commit on their own, outside the build's transaction.
+    if not TicketSearchEntry.objects.exists():
+        index_tickets()
+    if not created:
+        return DemoResult(created=False)
     counts.update(staff=len(config.staff), teams=len(config.teams), customers=len(people) + 1)
     return DemoResult(created=True, counts=counts)
 

@@ -28,6 +28,7 @@ from kefu.tickets.models import (
     Status,
     Tag,
     Ticket,
+    TicketSearchEntry,
 )
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,15 @@ def test_demo_adds_the_knowledge_base_to_a_demo_built_without_one() -> None:
 
     assert after["Article"] > 0 and after["FaqEntry"] > 0
     assert _counts() == after
+
+
+def test_demo_tickets_are_found_by_the_queues_full_text_search() -> None:
+    """The demo's tickets are bulk-created past the services, so the build indexes them for search."""
+    from kefu.tickets.search import search_tickets
+
+    build_demo(**SMALL)
+    ticket = Ticket.objects.exclude(subject="").order_by("pk").first()
+    matched = Ticket.objects.filter(search_tickets(ticket.subject).condition)
+
+    assert TicketSearchEntry.objects.count() == Ticket.objects.count()
+    assert ticket in matched

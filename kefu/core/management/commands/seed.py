@@ -77,6 +77,7 @@ class Command(BaseCommand):
                 f"({result.tickets / result.seconds:,.0f} tickets/s, {result.rows / result.seconds:,.0f} rows/s)."
             )
         )
+        self.stdout.write("Seeded tickets bypass the services: run `kefu tickets_reindex` to make them searchable.")
         if result.new_logins:
             self.stdout.write(
                 self.style.WARNING(
