@@ -1,4 +1,4 @@
-"""Menus and hidden inputs written in Python, with exactly the HTML of Django's widget templates.
+"""Menus, text-like inputs and hidden inputs written in Python, with exactly the HTML of Django's widget templates.
 
 Django renders a <select> through a template per option (and one more for each option's attributes):
 the filter bar of the queue and the field panel of the ticket page spent 10–20% of their request there
@@ -7,6 +7,7 @@ through the templates.
 """
 
 from django import forms
+from django.forms.widgets import Input
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
@@ -47,20 +48,48 @@ class FastSelect(forms.Select):
         )
 
 
+def _input(widget: dict) -> str:
+    """django/forms/widgets/input.html"""
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    return mark_safe(
+        f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+
+
 class FastHiddenInput(forms.HiddenInput):
     def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
         if template_name != self.template_name:
             return super()._render(template_name, context, renderer)
-        value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
-        return mark_safe(
-            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
-        )
+        return _input(context["widget"])
+
+
+class FastInput(Input):
+    """django/forms/widgets/input.html for any single-value <input> (text, number, date…), without templates."""
+
+    def _render(self, template_name, context, renderer=None):
+        if template_name != self.template_name:
+            return super()._render(template_name, context, renderer)
+        return _input(context["widget"])
+
+
+_INPUT_TYPES = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.DateInput)
+_FAST_INPUTS: dict[type, type] = {}
+
+
+def _fast_input_class(widget_class: type) -> type:
+    """The widget's own class with FastInput's rendering (formatting and `type` stay the widget's)."""
+    if widget_class not in _FAST_INPUTS:
+        _FAST_INPUTS[widget_class] = type(f"Fast{widget_class.__name__}", (FastInput, widget_class), {})
+    return _FAST_INPUTS[widget_class]
 
 
 def use_fast_widgets(form: forms.Form) -> forms.Form:
-    """Swap the plain menus and hidden-initial inputs of a form (this instance only) for the ones above."""
+    """Swap the plain menus, text-like inputs and hidden-initial inputs of a form (this instance only) for the
+    ones above."""
     for field in form.fields.values():
+        # Their templates (text.html, number.html…) only include input.html; a template set on the instance stays.
+        if type(field.widget) in _INPUT_TYPES and "template_name" not in vars(field.widget):
+            field.widget.__class__ = _fast_input_class(type(field.widget))
         if type(field.widget) is forms.Select:
             fast = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             fast.is_required = field.widget.is_required

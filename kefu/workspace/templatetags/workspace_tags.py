@@ -3,11 +3,13 @@
 import re
 from datetime import datetime
 from functools import lru_cache
+from html import escape as html_escape
 
 from django import template
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -62,9 +64,10 @@ def when(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     # Built directly rather than with format_html: this tag runs once per row and per message.
+    # html.escape is what django.utils.html.escape runs, without its per-call check for lazy strings.
     return mark_safe(
         f'<time datetime="{value.isoformat()}" title="{local.strftime("%Y-%m-%d %H:%M")} '
-        f'{escape(local.tzname() or "")}">{escape(relative_time(value))}</time>'
+        f'{html_escape(local.tzname() or "")}">{html_escape(str(relative_time(value)))}</time>'
     )
 
 
@@ -75,6 +78,21 @@ def local_time(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a URL without arguments, reversed once per process (and script prefix): the staff
+    shell links a dozen pages on every request. Like `{% url … as var %}`, an unknown name gives ""."""
+    return _fixed_url(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=256)
+def _fixed_url(name: str, _prefix: str, _urlconf) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 @register.filter

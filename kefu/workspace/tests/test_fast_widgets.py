@@ -1,10 +1,12 @@
 """The Python-written menus and hidden inputs print exactly what Django's widget templates print."""
 
+from datetime import date
+
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
 
-from kefu.workspace.widgets import FastHiddenInput, FastSelect, use_fast_widgets
+from kefu.workspace.widgets import FastHiddenInput, FastInput, FastSelect, use_fast_widgets
 
 
 class _Form(forms.Form):
@@ -15,6 +17,9 @@ class _Form(forms.Form):
     named = forms.ChoiceField(choices=[("a", "a"), ("b", "b")])
     text = forms.CharField(required=False)
     grouped = forms.ChoiceField(choices=[("Group <1>", [("g1", "one"), ("g2", "two")]), ("z", "zed")])
+    amount = forms.DecimalField(required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"placeholder": 'a "b" <c>'}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,14 +32,21 @@ class _Form(forms.Form):
 
 @pytest.mark.parametrize(
     "data",
-    [None, {"plain": "1", "named": "b", "text": "<x>", "grouped": "g2"}, {"plain": "x\"'", "named": "zz"}],
+    [
+        None,
+        {"plain": "1", "named": "b", "text": "<x>", "grouped": "g2", "amount": "1.5", "due": "2026-03-05"},
+        {"plain": "x\"'", "named": "zz", "amount": "x<", "due": "not a date", "email": "a&b"},
+    ],
 )
 def test_fast_widgets_print_the_same_html_as_the_templates(data):
-    initial = {"plain": "2", "named": "a", "text": 'a"b', "grouped": "g1"}
+    initial = {"plain": "2", "named": "a", "text": 'a"b', "grouped": "g1", "due": date(2026, 1, 2), "amount": 3}
     slow = _Form(data, initial=initial)
     fast = use_fast_widgets(_Form(data, initial=initial))
 
     assert isinstance(fast.fields["plain"].widget, FastSelect)
+    for name in ("text", "amount", "due", "email"):
+        assert isinstance(fast.fields[name].widget, FastInput)
+        assert not isinstance(slow.fields[name].widget, FastInput), "only the instance's widget is swapped"
     assert fast.fields["text"].hidden_widget is FastHiddenInput
     for name in slow.fields:
         assert str(fast[name]) == str(slow[name])

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from kefu.tests.factories import TicketFactory
-from kefu.tickets.models import Status
+from kefu.tests.factories import CustomerFactory, TicketFactory
+from kefu.tickets.models import Severity, Status
 
 from .factories import TagFactory
 
@@ -35,3 +35,32 @@ def test_each_row_links_to_its_own_ticket_with_its_status_and_tags(login, agent,
     assert f'status-solved">{solved_label}</span>' in second
     assert '<span class="tag">退款</span>' in first and '<span class="tag">vip</span>' in first
     assert 'class="tags"' not in second
+
+
+def test_row_text_is_escaped_as_the_template_escaped_it(login, agent, front_line):
+    """Rows are written in Python (rows.queue_rows_html): subject, customer and tag names stay inert text."""
+    customer = CustomerFactory(name='<b>Bold</b> & "Co"')
+    ticket = TicketFactory(customer=customer, team=front_line, subject="<script>alert('x')</script>")
+    ticket.tags.add(TagFactory(name="<i>vip</i>"))
+
+    row = _row(login(agent).get(URL, {"view": "all"}).content.decode(), ticket.pk)
+
+    assert "<script>" not in row and "<b>" not in row and "<i>" not in row
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</a>" in row
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</td>" in row
+    assert '<span class="tag">&lt;i&gt;vip&lt;/i&gt;</span>' in row
+
+
+def test_row_shows_major_severity_priority_and_unassigned(login, supervisor, front_line, customer, normal_priority):
+    major = TicketFactory(customer=customer, team=front_line, severity=Severity.MAJOR, priority=normal_priority)
+    mine = TicketFactory(customer=customer, team=front_line, assignee=supervisor)
+
+    html = login(supervisor).get(URL, {"view": "all"}).content.decode()
+
+    first, second = _row(html, major.pk), _row(html, mine.pk)
+    assert f'<span class="badge severity-major">{Severity.MAJOR.label}</span>' in first
+    assert f">{normal_priority.label}</span></td>" in first and "--tone: #" in first
+    assert '<span class="muted">Unassigned</span>' in first
+    assert "severity-major" not in second and '<td><span class="muted">—</span></td>' in second
+    assert f"<td class=\"col-optional\">{supervisor.name}</td>" in second
+    assert f'name="ticket" value="{major.pk}" data-row-check aria-label="Select ticket #{major.pk}"' in first

@@ -16,6 +16,7 @@ from kefu.tickets.services import bulk_update
 
 from ..forms import BulkForm, raise_for
 from ..queue import SORTS, VIEWS, QueueFilterForm, QueueOptions, QueuePage, queue_page
+from ..rows import queue_rows_html
 from .common import staff_required, wants_partial
 
 TEMPLATE = "workspace/queue.html"
@@ -30,6 +31,7 @@ def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOption
         data, page, error, status = {}, QueuePage(tickets=[], page=1, has_next=False), form.error_text(), 400
     view = data.get("view") or "mine"
     status_code = data.get("status") or ""
+    bulk_allowed = request.user.has_perm("tickets.bulk_change_ticket")
     title = dict(VIEWS).get(view, VIEWS[0][1])
     if view == "all" and status_code in Status.values:
         title = Status(status_code).label
@@ -47,7 +49,8 @@ def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOption
         "current_sort": data.get("sort") or "updated",
         "query": params.urlencode(),
         "refresh_url": reverse("workspace:home") + ("?" + params.urlencode() if params else ""),
-        "bulk_allowed": request.user.has_perm("tickets.bulk_change_ticket"),
+        "bulk_allowed": bulk_allowed,
+        "rows_html": queue_rows_html(page.tickets, bulk_allowed=bulk_allowed),
         "can_work": request.user.has_perm("tickets.change_ticket"),
     }
     return context, status

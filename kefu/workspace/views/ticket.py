@@ -19,7 +19,7 @@ from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priori
 from kefu.tickets.services import TicketChanges, add_note, add_reply, apply_macro, update_ticket
 
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
-from ..rows import status_labels, ticket_link_maker
+from ..rows import status_labels, ticket_link_maker, ticket_page_urls
 from ..widgets import use_fast_widgets
 from .common import render_fragments, staff_required, wants_partial
 from .customers import identity_context
@@ -118,6 +118,7 @@ def ticket_context(
         "reply_text": reply_text,
         "other_tickets": other_tickets,
         "ticket_links": links_for(user, ticket),
+        "ticket_urls": ticket_page_urls(ticket.pk),
         **identity_context(user, ticket.customer, revealed=False),
     }
 
