@@ -2,13 +2,15 @@
 
 Django's `ModelBackend` reads a user's permissions in two queries (those given to the user, those of
 their groups — Kefu's roles) the first time a request checks one, and keeps them on the user object.
-`load_permissions` fills the same caches with one query, so the checks that follow ask nothing more.
+`load_permissions` fills the same caches with one query, so the checks that follow ask nothing more;
+`load_permissions_of` does it for several users in that one query.
 It changes no rule: it only pre-computes exactly what `ModelBackend` would read.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connections, router
 from django.db.models import IntegerField, Value
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -17,38 +19,98 @@ _FROM_USER, _FROM_GROUP = 0, 1
 
 def load_permissions(user) -> None:
     """Read `user`'s permissions (direct and through their groups) at once, as ModelBackend caches them."""
-    if (
-        not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or user.is_superuser  # ModelBackend grants a superuser everything without reading any row
-        or hasattr(user, "_perm_cache")
-        or list(settings.AUTHENTICATION_BACKENDS) != [_MODEL_BACKEND]
-    ):
+    load_permissions_of([user])
+
+
+def _loads_from_rows(user) -> bool:
+    """True when ModelBackend would read `user`'s permissions from rows (and has not yet).
+
+    Not for a superuser: ModelBackend grants them everything without reading any row."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and not user.is_superuser
+        and not hasattr(user, "_perm_cache")
+        and list(settings.AUTHENTICATION_BACKENDS) == [_MODEL_BACKEND]
+    )
+
+
+def load_permissions_of(users) -> None:
+    """`load_permissions` for several users in one query (the recipients of a notification, say)."""
+    todo = {user.pk: user for user in users if user is not None and user.pk and _loads_from_rows(user)}
+    if not todo:
         return
+    found: dict[int, tuple[set[str], set[str]]] = {pk: (set(), set()) for pk in todo}
+    for user_id, app_label, codename, source in _permission_rows(list(todo)):
+        found[user_id][0 if source == _FROM_USER else 1].add(f"{app_label}.{codename}")
+    for pk, (own, from_groups) in found.items():
+        # The attribute names ModelBackend._get_permissions / get_all_permissions look for.
+        user = todo[pk]
+        user._user_perm_cache = own
+        user._group_perm_cache = from_groups
+        user._perm_cache = own | from_groups
+
+
+def _permission_query(user_ids: list[int]):
     fields = get_user_model()._meta
-    by_user = {fields.get_field("user_permissions").related_query_name(): user}
-    by_group = {f"group__{fields.get_field('groups').related_query_name()}": user}
+    user_path = fields.get_field("user_permissions").related_query_name()
+    group_path = f"group__{fields.get_field('groups').related_query_name()}"
     columns = ("content_type__app_label", "codename")
-    rows = (
-        Permission.objects.filter(**by_user)
-        .values_list(*columns, Value(_FROM_USER, output_field=IntegerField()))
+    return (
+        Permission.objects.filter(**{f"{user_path}__in": user_ids})
+        .values_list(f"{user_path}__pk", *columns, Value(_FROM_USER, output_field=IntegerField()))
         .order_by()
         .union(
-            Permission.objects.filter(**by_group)
-            .values_list(*columns, Value(_FROM_GROUP, output_field=IntegerField()))
+            Permission.objects.filter(**{f"{group_path}__in": user_ids})
+            .values_list(f"{group_path}__pk", *columns, Value(_FROM_GROUP, output_field=IntegerField()))
             .order_by(),
             all=True,
         )
         .order_by()
     )
-    own: set[str] = set()
-    from_groups: set[str] = set()
-    for app_label, codename, source in rows:
-        (own if source == _FROM_USER else from_groups).add(f"{app_label}.{codename}")
-    # The attribute names ModelBackend._get_permissions / get_all_permissions look for.
-    user._user_perm_cache = own
-    user._group_perm_cache = from_groups
-    user._perm_cache = own | from_groups
+
+
+# Building that union with the ORM costs more CPU than running it (every API request and notification
+# asks it): its SQL is compiled once per database and number of users, with stand-in ids, and re-run with
+# the real ones. The stand-ins are negative, so no real id can be taken for one.
+_COMPILED: dict[tuple[str, str, int], tuple[str, tuple, tuple[int, ...]]] = {}
+_STAND_IN = -7_000_000
+_COMPILED_UP_TO = 8  # users at once; more (rare) go through the ORM each time
+
+
+def _permission_rows(user_ids: list[int]) -> list[tuple[int, str, str, int]]:
+    alias = router.db_for_read(Permission)
+    connection = connections[alias]
+    if len(user_ids) > _COMPILED_UP_TO:
+        return list(_permission_query(user_ids))
+    key = (alias, connection.vendor, len(user_ids))
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        stand_ins = tuple(_STAND_IN - i for i in range(len(user_ids)))
+        sql, params = _permission_query(list(stand_ins)).query.sql_with_params()
+        if sum(p in stand_ins for p in params) != 2 * len(stand_ins):
+            return list(_permission_query(user_ids))  # the stand-ins did not come out as plain parameters
+        compiled = _COMPILED[key] = (sql, tuple(params), stand_ins)
+    sql, params, stand_ins = compiled
+    real = dict(zip(stand_ins, user_ids, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [real.get(p, p) if isinstance(p, int) else p for p in params])
+        return [(int(uid), app_label, codename, int(source)) for uid, app_label, codename, source in cursor]
+
+
+def load_team_ids(users) -> None:
+    """`team_ids` for several users in one query, kept on each user object as `team_ids` keeps them."""
+    from kefu.accounts.models import Team
+
+    todo = {user.pk: user for user in users if user.pk and getattr(user, "_team_ids_cache", None) is None}
+    if not todo:
+        return
+    found: dict[int, list[int]] = {pk: [] for pk in todo}
+    # Team's own ordering (by name), as `user.teams.values_list` gives them.
+    for team_id, user_id in Team.objects.filter(members__in=list(todo)).values_list("pk", "members"):
+        found[user_id].append(team_id)
+    for pk, ids in found.items():
+        todo[pk]._team_ids_cache = ids
 
 
 def team_ids(user) -> list[int]:

@@ -22,6 +22,8 @@ def ticket_assigned(event: TicketAssigned) -> None:
     ticket = _ticket(event.ticket_id)
     if ticket is None or event.assignee_id is None or ticket.assignee_id != event.assignee_id:
         return  # unassigned, or reassigned again before this ran
+    if event.actor_id == ticket.assignee_id:
+        return  # took it themselves: nobody hears of their own action
     notify(recipients=[ticket.assignee], kind=Kind.ASSIGNED, ticket=ticket, actor=_user(event.actor_id))
 
 
@@ -77,8 +79,8 @@ def message_added(event: MessageAdded) -> None:
     if event.kind not in (MessageKind.CUSTOMER, MessageKind.NOTE, MessageKind.REPLY):
         return
     ticket = _ticket(event.ticket_id)
-    if ticket is None or ticket.assignee is None:
-        return
+    if ticket is None or ticket.assignee is None or ticket.assignee_id == event.actor_id:
+        return  # nobody to tell (the assignee wrote it: nobody hears of their own action)
     actor = _user(event.actor_id)
     author = actor.name if actor else ""
     if event.kind == MessageKind.CUSTOMER:

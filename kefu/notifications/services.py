@@ -14,7 +14,7 @@ from kefu.core import clock
 from kefu.core.errors import NotAllowed
 from kefu.core.events import emit
 from kefu.core.tasks import enqueue_on_commit
-from kefu.tickets.access import can_view_ticket
+from kefu.tickets.access import viewers_among
 from kefu.tickets.models import Ticket
 
 from .events import NotificationCreated, NotificationsRead
@@ -25,12 +25,6 @@ def preferences_of(user) -> dict[str, tuple[bool, bool]]:
     """Kind → (in the app, by e-mail) for one user, defaults filled in."""
     chosen = {p.kind: (p.in_app, p.by_email) for p in Preference.objects.filter(user_id=user.pk)}
     return {kind: chosen.get(kind, DEFAULTS[kind]) for kind in Kind.values}
-
-
-def _may_receive(user, ticket: Ticket | None) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    return ticket is None or can_view_ticket(user, ticket)
 
 
 def notify(
@@ -45,19 +39,29 @@ def notify(
     from .tasks import send_notification_email
 
     actor_id = getattr(actor, "pk", None)
-    unique = {user.pk: user for user in recipients if user is not None and user.pk != actor_id}
+    unique = {
+        user.pk: user
+        for user in recipients
+        if user is not None and user.pk != actor_id and user.is_active and user.is_staff
+    }
     created: list[Notification] = []
+    if not unique:
+        return created  # nobody to tell: no query, no transaction
     # Every recipient's choice for this kind in one query (not one per recipient).
     chosen = {
         p.user_id: (p.in_app, p.by_email)
         for p in Preference.objects.filter(user_id__in=list(unique), kind=kind)
     }
+    ways = {pk: chosen.get(pk, DEFAULTS[Kind(kind)]) for pk in unique}
+    wanting = [user for user in unique.values() if any(ways[user.pk])]
+    # Who may see the ticket, for all of them at once (kefu.tickets.access: one permission query).
+    receiving = viewers_among(wanting, ticket) if ticket is not None else wanting
+    if not receiving:
+        return created
     with transaction.atomic():
         now = clock.now()
-        for user in unique.values():
-            in_app, by_email = chosen.get(user.pk, DEFAULTS[Kind(kind)])
-            if not (in_app or by_email) or not _may_receive(user, ticket):
-                continue
+        for user in receiving:
+            in_app, by_email = ways[user.pk]
             note = Notification.objects.create(
                 recipient=user, kind=kind, ticket=ticket, actor_id=actor_id, params=dict(params or {}),
                 in_app=in_app, by_email=by_email and bool(user.email), created_at=now,

@@ -68,12 +68,15 @@ def _message_texts(ticket_ids: list[int]) -> dict[int, list[str]]:
 def index_ticket(ticket_id: int) -> None:
     """Store the ticket's current words (after it was created, got a message or a new subject).
 
-    Tokenizing (jieba) happens before the write transaction, so SQLite's single writer is not held while
-    it runs; under the row lock the text is read again and only re-tokenized if it changed meanwhile."""
-    seen = _indexed_text(ticket_id)
-    if seen is None:
-        return
-    tokens = document_tokens(*seen)
+    On SQLite, tokenizing (jieba) happens before the write transaction, so its single writer is not held
+    while it runs; under the row lock the text is read again and only re-tokenized if it changed meanwhile.
+    Elsewhere only the ticket's row is locked meanwhile: the text is read once, under that lock."""
+    seen, tokens = None, ""
+    if connection.vendor == "sqlite":
+        seen = _indexed_text(ticket_id)
+        if seen is None:
+            return
+        tokens = document_tokens(*seen)
     with transaction.atomic():
         # The ticket's row lock: two jobs indexing the same ticket take turns.
         current = _indexed_text(ticket_id, lock=True)

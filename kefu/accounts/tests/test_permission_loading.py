@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 
 from kefu.accounts import roles
 from kefu.accounts.models import User
-from kefu.accounts.permissions import load_permissions
+from kefu.accounts.permissions import load_permissions, load_permissions_of, load_team_ids, team_ids
 from kefu.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,39 @@ def test_superusers_and_inactive_users_are_left_to_model_backend(django_assert_n
 
     assert superuser.has_perm("accounts.add_user")
     assert not inactive.has_perm("tickets.add_ticket")
+
+
+def test_several_users_permissions_are_read_in_one_query_as_model_backend_reads_them(
+    agent, teammate, outsider, supervisor, django_assert_num_queries
+):
+    teammate.user_permissions.add(Permission.objects.get(codename="view_all_tickets"))
+    people = [User.objects.get(pk=u.pk) for u in (agent, teammate, outsider, supervisor)]
+
+    with django_assert_num_queries(1):
+        load_permissions_of(people)
+    with django_assert_num_queries(0):
+        loaded = [(u.get_user_permissions(), u.get_group_permissions(), u.get_all_permissions()) for u in people]
+
+    assert loaded == [_as_model_backend_reads(u) for u in people]
+
+
+def test_the_reused_query_reads_each_new_users_own_permissions(agent, outsider, django_assert_num_queries):
+    """The statement is built once and re-run: a second pair of users gets their own rows, not the first's."""
+    load_permissions_of([User.objects.get(pk=agent.pk), User.objects.get(pk=outsider.pk)])
+    other = UserFactory(username="qa", roles=[roles.QA_INSPECTOR])
+    again = [User.objects.get(pk=outsider.pk), User.objects.get(pk=other.pk)]
+
+    with django_assert_num_queries(1):
+        load_permissions_of(again)
+
+    assert [u.get_all_permissions() for u in again] == [_as_model_backend_reads(u)[2] for u in again]
+    assert again[0].get_all_permissions() != again[1].get_all_permissions()
+
+
+def test_team_ids_of_several_users_are_read_in_one_query(agent, outsider, front_line, other_team, django_assert_num_queries):
+    people = [User.objects.get(pk=agent.pk), User.objects.get(pk=outsider.pk), UserFactory(username="loner")]
+
+    with django_assert_num_queries(1):
+        load_team_ids(people)
+    with django_assert_num_queries(0):
+        assert [team_ids(u) for u in people] == [[front_line.pk], [other_team.pk], []]

@@ -62,10 +62,16 @@ def org_zone() -> ZoneInfo:
 
 
 def first_text(ticket: Ticket) -> str:
-    message = (
-        ticket.messages.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY]).order_by("created_at", "id").first()
-    )
-    return message.body_text if message else ""
+    """The ticket's first customer message or reply, read once per ticket object (rules and classifier)."""
+    cached = getattr(ticket, "_routing_first_text", None)
+    if cached is None:
+        message = (
+            ticket.messages.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY])
+            .order_by("created_at", "id")
+            .first()
+        )
+        cached = ticket._routing_first_text = message.body_text if message else ""
+    return cached
 
 
 def facts_for(ticket: Ticket) -> rules.Facts:
@@ -143,7 +149,8 @@ def _claim(ticket: Ticket) -> RoutingDecision | None:
 
 def apply_intake_rules(*, ticket: Ticket, decision: RoutingDecision | None = None) -> RoutingDecision | None:
     """Run the active rules in order on a new ticket, once: returns None when it was routed before."""
-    with transaction.atomic():
+    # No savepoint of its own inside route_new_ticket's transaction: an error undoes that whole transaction.
+    with transaction.atomic(savepoint=False):
         decision = decision or _claim(ticket)
         if decision is None:
             return None
@@ -180,7 +187,8 @@ def route_new_ticket(*, ticket_id: int) -> RoutingDecision | None:
         decision = apply_intake_rules(ticket=ticket)
         if decision is None:
             return None
-        ticket.refresh_from_db()
+        if decision.rules:  # the rules changed the ticket: the classifier sees it as they left it
+            ticket.refresh_from_db()
         classify_ticket(ticket=ticket, decision=decision)
     return decision
 
@@ -233,12 +241,13 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     want_category, want_team = wanted["category"], wanted["team"]
     threshold = confidence_threshold()
     changes = ticket_services.TicketChanges()
+    found: dict[str, Any] = {}  # the category and team the guesses name, for the timeline (read once)
     unsure = False
     decision.model_version = version
     if want_category and "category" in predictions:
         guess = predictions["category"]
         decision.predicted_category, decision.category_confidence = guess.label, guess.confidence
-        category = Category.objects.filter(code=guess.label, is_active=True).first()
+        category = found["category"] = Category.objects.filter(code=guess.label, is_active=True).first()
         if category is not None and guess.confidence >= threshold:
             changes.category = category
         else:
@@ -246,7 +255,7 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     if want_team and "team" in predictions:
         guess = predictions["team"]
         decision.predicted_team, decision.team_confidence = guess.label, guess.confidence
-        team = Team.objects.filter(pk=int(guess.label)).first() if guess.label.isdigit() else None
+        team = found["team"] = Team.objects.filter(pk=int(guess.label)).first() if guess.label.isdigit() else None
         if team is not None and guess.confidence >= threshold:
             changes.team = team
         else:
@@ -256,23 +265,30 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     if unsure:
         decision.needs_triage = True
         changes.add_tags = (TRIAGE_TAG,)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside route_new_ticket's transaction: no savepoint needed
         decision.save()
-        ticket_services.record_system_event(ticket=ticket, event_type="classified", data=_classified_data(decision))
+        data = _classified_data(decision, **found)
+        ticket_services.record_system_event(ticket=ticket, event_type="classified", data=data)
         ticket_services.update_ticket(ticket=ticket, actor=None, changes=changes)
     return decision
 
 
-def _classified_data(decision: RoutingDecision) -> dict:
-    """The guesses, with names as they are now (the timeline keeps them as they were)."""
-    team = decision.predicted_team
-    category = Category.objects.filter(code=decision.predicted_category).first() if decision.predicted_category else None
+def _classified_data(decision: RoutingDecision, *, category=False, team=False) -> dict:
+    """The guesses, with names as they are now (the timeline keeps them as they were).
+
+    `category`, `team`: what the guesses' lookups already found (an active category by code, a team by id),
+    so they are not read again; only an inactive category is looked for once more."""
+    label = decision.predicted_team
+    if decision.predicted_category and not category:
+        category = Category.objects.filter(code=decision.predicted_category).first()
+    if team is False:
+        team = Team.objects.filter(pk=int(label)).first() if label.isdigit() else None
     return {
         "version": decision.model_version,
         "category": category.name if category else decision.predicted_category,
         "category_confidence": _rounded(decision.category_confidence),
-        "team": team,
-        "team_name": str(Team.objects.filter(pk=int(team)).first() or "") if team.isdigit() else "",
+        "team": label,
+        "team_name": str(team or "") if label.isdigit() else "",
         "team_confidence": _rounded(decision.team_confidence),
         "triage": decision.needs_triage,
     }

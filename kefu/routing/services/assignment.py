@@ -229,10 +229,8 @@ def _members_over_cap(team: Team) -> list[int]:
 
 
 def _lock_team_of(ticket_id: int) -> Team | None:
-    team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
-    if team_id is None:
-        return None
-    team = Team.objects.select_for_update().filter(pk=team_id).first()
+    """The ticket's team, its row locked (not the ticket's: callers lock that next, team → ticket)."""
+    team = Team.objects.select_for_update(of=("self",)).filter(tickets=ticket_id).order_by().first()
     if team is None or team.assignment_strategy == AssignmentStrategy.MANUAL:
         return None
     return team
