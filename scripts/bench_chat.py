@@ -6,8 +6,8 @@
 
 One uvicorn process serves `kefu.config.asgi` on a fresh database (a temporary SQLite file unless
 --database-url names a PostgreSQL database, which is dropped and re-created). `--layer redis` uses the
-RedisPubSubChannelLayer on redis://127.0.0.1:6379/13 (or --redis-url). `--profile FILE` runs the server under
-py-spy (on PATH or $PY_SPY) and writes its collapsed stacks to FILE (the RSS figures are then py-spy's). The script opens agent sockets (5 chats each),
+Redis pub/sub layer (kefu.realtime.layers) on redis://127.0.0.1:6379/13 (or --redis-url). `--profile FILE` runs the server under
+py-spy (on PATH or $PY_SPY) and writes its collapsed stacks to FILE (the RSS and CPU figures are then py-spy's). The script opens agent sockets (5 chats each),
 seeds `--chats` active conversations, connects their visitors' sockets (resuming by token), then replays the user and
 system turns of ../shared/data/zh_dialogues_crosswoz/ as visitor and agent messages at `--rate` messages per
 second for `--seconds`. Latency is measured from the send to the arrival on the other side's socket.
@@ -280,6 +280,7 @@ async def _bench(
     interval = 1.0 / args.rate
     order = itertools.cycle(random.Random(4).sample(range(len(pairs)), len(pairs)))
     turn = {n: 1 for n in range(len(pairs))}
+    cpu_before = _cpu_seconds(server_pid)
     begin = time.perf_counter()
     for k in range(total):
         n = next(order)
@@ -302,6 +303,8 @@ async def _bench(
     replay_seconds = time.perf_counter() - begin
     await asyncio.sleep(5)  # stragglers
     lost = len(sent)
+    # the server's CPU time for the replay (and the stragglers' wait)
+    replay_cpu = _cpu_seconds(server_pid) - cpu_before
 
     idle_ok, rss_before = 0, _rss_mb(server_pid)
     idle_started = time.perf_counter()
@@ -338,6 +341,8 @@ async def _bench(
         "messages_sent": total,
         "target_rate": args.rate,
         "achieved_rate": round(total / replay_seconds, 1),
+        "server_cpu_ms_per_message": round(replay_cpu / total * 1000, 2),
+        "load_average": os.getloadavg()[0],
         "not_delivered": lost,
         "visitor_to_agent": summary(latencies["visitor_to_agent"]),
         "agent_to_visitor": summary(latencies["agent_to_visitor"]),
@@ -367,6 +372,12 @@ def _agents_of_conversations() -> dict[int, int]:
         )
     }
     return {pk: index[agent] for pk, agent in Conversation.objects.values_list("pk", "agent_id")}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc; its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> float:

@@ -117,7 +117,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "kefu.realtime.layers.RedisPubSubChannelLayer",  # channels-redis' pub/sub, batched
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

@@ -4,6 +4,7 @@ Each "process" here has its own channel-layer instance (its own Redis connection
 goes through the Redis cache, so nothing is shared in Python memory between the two sockets.
 """
 
+import os
 import uuid
 
 import pytest
@@ -19,11 +20,11 @@ from kefu.tickets import services
 
 from .sockets import connected, names, next_frame, run, watch
 
-REDIS = "redis://127.0.0.1:6379/15"
+REDIS = os.environ.get("KEFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # A prefix of this run's own: parallel test workers and other suites may share the Redis server.
 PREFIX = f"kefu-test-{uuid.uuid4().hex[:8]}"
 LAYER = {
-    "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "BACKEND": "kefu.realtime.layers.RedisPubSubChannelLayer",
     "CONFIG": {"hosts": [REDIS], "prefix": PREFIX},
 }
 

@@ -88,7 +88,7 @@ def test_socket_not_watching_the_ticket_gets_no_ticket_changed(agent, teammate, 
 @override_settings(
     CHANNEL_LAYERS={
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "kefu.realtime.layers.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},  # nothing listens there: the layer is down
         }
     }

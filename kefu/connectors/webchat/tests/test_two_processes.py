@@ -1,6 +1,6 @@
 """Two real uvicorn processes sharing PostgreSQL and Redis: the visitor on one, the agent on the other.
 
-Each process has its own channel layer (RedisPubSubChannelLayer on Redis DB 13), its own database
+Each process has its own channel layer (Redis pub/sub, `kefu.realtime.layers`, on Redis DB 13), its own database
 connections and its own memory, exactly as in production. Skipped on SQLite or without Redis.
 """
 
