@@ -99,7 +99,8 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}")
+# Set but empty counts as unset (a shell that exported DATABASE_URL= gets the embedded SQLite database).
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept between requests (DB_CONN_MAX_AGE) like PostgreSQL's: opening one and running

@@ -59,3 +59,17 @@ def test_env_list_set_but_empty_means_an_empty_list(monkeypatch):
     monkeypatch.setenv("KEFU_TEST_LIST", "")
 
     assert env_list("KEFU_TEST_LIST", ["default"]) == []
+
+
+def test_an_empty_database_url_means_the_embedded_sqlite_database(tmp_path):
+    """`DATABASE_URL=` (exported but empty) falls back to SQLite instead of failing on an unknown scheme."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": "", "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.config.settings"}
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
