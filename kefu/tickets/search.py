@@ -198,7 +198,7 @@ def search_tickets(text: str) -> TicketSearch:
         return TicketSearch(Q(pk__in=[]))
     ids: list[int] = []
     number = text.lstrip("#")
-    if number.isdigit() and len(number) < 18:
+    if number.isdecimal() and len(number) < 18:
         ids.append(int(number))
     by_name = Customer.objects.filter(name__icontains=text).values("pk").order_by()[:CUSTOMERS]
     name_sql, name_params = by_name.query.sql_with_params()

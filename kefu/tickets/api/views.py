@@ -92,7 +92,7 @@ class TicketFilter(django_filters.FilterSet):
             return queryset.filter(assignee__isnull=True)
         if value == "me":
             return queryset.filter(assignee_id=self.request.user.pk)
-        if not value.isdigit() or len(value) > 18:
+        if not value.isdecimal() or len(value) > 18:
             raise ValidationError({"assignee": [_('Give a user id, "me" or "none".')]})
         return queryset.filter(assignee_id=int(value))
 

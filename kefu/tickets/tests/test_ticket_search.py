@@ -83,6 +83,12 @@ def test_query_without_searchable_words_finds_nothing(supervisor, ticket):
     assert found(supervisor, '"*:& |') == []
 
 
+def test_digits_that_are_not_decimal_are_searched_as_text_not_read_as_a_ticket_number(supervisor, ticket):
+    """"²" passes str.isdigit() but int() refuses it: it must not crash the search."""
+    assert found(supervisor, "²") == []
+    assert found(supervisor, "#³") == []
+
+
 def test_replies_notes_and_new_subjects_are_searchable_after_commit(
     agent, customer, front_line, django_capture_on_commit_callbacks
 ):

@@ -224,7 +224,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
     else:
         raw = request.GET.get("translation_of", "")
-        origin = Article.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+        origin = Article.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
         form = ArticleForm(
             initial={"language": Language.ZH, "visibility": Visibility.PUBLIC, "translation_of": origin}
         )

@@ -20,7 +20,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link this ticket to the ticket whose number the agent typed, as related."""
     ticket = get_visible_ticket(request.user, pk)
     raw = request.POST.get("number", "").strip().lstrip("#")
-    if not raw.isdigit() or len(raw) > 18:
+    if not raw.isdecimal() or len(raw) > 18:
         raise InvalidInput(_("Enter a ticket number."), field="number")
     other = get_visible_ticket(request.user, int(raw))
     link_tickets(ticket=ticket, other=other, kind=LinkKind.RELATED, actor=request.user)

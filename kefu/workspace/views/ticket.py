@@ -219,7 +219,7 @@ def macro(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a macro's actions and put its text (variables filled) into the reply box after what is typed."""
     ticket = load_ticket(request, pk)
     raw = request.POST.get("macro", "")
-    if not raw.isdigit() or len(raw) > 18:
+    if not raw.isdecimal() or len(raw) > 18:
         raise InvalidInput(_("Choose a macro."))
     chosen = visible_macros(request.user).filter(pk=int(raw)).first()
     if chosen is None:
