@@ -205,8 +205,10 @@ def poll_pop3(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
             (num, uidl) for uidl, num in sorted(on_server.items(), key=lambda x: x[1]) if uidl not in known
         ]
         deleted = []
+        # Every mail's size in one LIST, not a LIST per mail.
+        sizes = {int(num): int(size) for num, size in (line.split()[:2] for line in conn.list()[1])} if new else {}
         for num, uidl in new[:limit]:
-            if _fetch_pop3_one(conn, mailbox, num, uidl, report):
+            if _fetch_pop3_one(conn, mailbox, num, uidl, sizes[num], report):
                 deleted.append(uidl)
         if mailbox.delete_after_fetch:
             kept = PopUidl.objects.filter(mailbox=mailbox, keep_on_server=True).values_list("uidl", flat=True)
@@ -230,9 +232,10 @@ def poll_pop3(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
     return report
 
 
-def _fetch_pop3_one(conn: poplib.POP3, mailbox: Mailbox, num: int, uidl: str, report: PollReport) -> bool:
-    """Store one POP3 mail, then remember its UIDL; True when it was deleted from the server."""
-    size = int(conn.list(num).split()[2])
+def _fetch_pop3_one(
+    conn: poplib.POP3, mailbox: Mailbox, num: int, uidl: str, size: int, report: PollReport
+) -> bool:
+    """Store one POP3 mail (`size` bytes), then remember its UIDL; True when it was deleted from the server."""
     report.fetched += 1
     if size > max_mail_bytes():
         _resp, lines, _octets = conn.top(num, 0)

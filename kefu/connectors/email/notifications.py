@@ -54,13 +54,12 @@ def _maybe_solved(ticket_id: int) -> None:
     mailbox = mailbox_came_in_through(ticket)
     if mailbox is None or not mailbox.notifications_enabled or _started_by_flagged_mail(ticket):
         return
-    with transaction.atomic():
-        _queue(
-            ticket=ticket,
-            mailbox=mailbox,
-            kind=NotificationKind.SOLVED,
-            key=f"solved-{ticket.pk}-{int(ticket.solved_at.timestamp())}",
-        )
+    _queue(
+        ticket=ticket,
+        mailbox=mailbox,
+        kind=NotificationKind.SOLVED,
+        key=f"solved-{ticket.pk}-{int(ticket.solved_at.timestamp())}",
+    )
 
 
 def _queue(*, ticket: Ticket, mailbox: Mailbox, kind: str, key: str) -> NotificationMail | None:
@@ -134,7 +133,9 @@ def send_notification(*, notification_id: int) -> str:
         .order_by("id")
         .first()
     )
-    own = {a.lower() for a in Mailbox.objects.values_list("from_address", flat=True)}
+    from .services import own_addresses  # services imports this module
+
+    own = set(own_addresses())
     if mailbox is None or not mailbox.smtp_host or not mailbox.notifications_enabled:
         return _finish(note, "skipped", "no mailbox with SMTP and notifications on")
     if identity is None or identity.value.lower() in own:
