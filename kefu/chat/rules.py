@@ -58,7 +58,7 @@ def clean_prechat(config: object, answers: object, topic_ids: set[int]) -> dict 
     for name in form["fields"]:
         value = answers.get(name)
         if name == "topic":
-            if isinstance(value, str) and value.isdigit():
+            if isinstance(value, str) and value.isdecimal() and len(value) < 18:
                 value = int(value)
             if isinstance(value, int) and not isinstance(value, bool) and value in topic_ids:
                 clean["topic"] = value

@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kefu.accounts.models import Team
+from kefu.accounts.permissions import load_team_ids, team_ids
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
@@ -465,18 +465,13 @@ def offer_next() -> Offer | None:
     agents = available_agents()
     if not agents:
         return None
-    memberships = Team.members.through.objects.filter(user_id__in=[a.pk for a in agents]).values_list(
-        "user_id", "team_id"
-    )
-    team_ids: dict[int, set[int]] = {agent.pk: set() for agent in agents}
-    for user_id, team_id in memberships:
-        team_ids[user_id].add(team_id)
+    load_team_ids(agents)  # one query for every agent's teams
     for conversation in waiting:
         for agent in agents:
             if rules.may_serve(
                 chat_team_id=conversation.team_id,
                 senior_only=conversation.senior_only,
-                agent_team_ids=team_ids[agent.pk],
+                agent_team_ids=set(team_ids(agent)),
                 agent_level=agent.level,
             ):
                 return Offer(conversation, agent)

@@ -26,6 +26,9 @@ FORM = {"fields": ["name", "email", "phone", "topic"], "required": ["name", "ema
         ),  # not this site's
         ({"name": "  陈  ", "email": "a@b.cn", "extra": "x"}, {"name": "陈", "email": "a@b.cn"}),
         ({"name": ["陈"], "email": "a@b.cn"}, None),
+        ({"name": "陈", "email": "a@b.cn", "topic": "3"}, {"name": "陈", "email": "a@b.cn", "topic": 3}),
+        ({"name": "陈", "email": "a@b.cn", "topic": "²"}, {"name": "陈", "email": "a@b.cn"}),  # isdigit, not int
+        ({"name": "陈", "email": "a@b.cn", "topic": "9" * 5000}, {"name": "陈", "email": "a@b.cn"}),
     ],
 )
 def test_clean_prechat_keeps_valid_answers_and_refuses_missing_or_malformed_ones(answers, expected):
