@@ -2,7 +2,6 @@
 
 import math
 import re
-from datetime import datetime
 
 from .models import MAX_TEXT
 
@@ -99,14 +98,6 @@ def estimated_wait_minutes(position: int, agents: int, handle_seconds: float | N
         return 0
     handle = handle_seconds if handle_seconds and handle_seconds > 0 else DEFAULT_HANDLE_SECONDS
     return max(1, math.ceil(position * handle / max(1, agents) / 60))
-
-
-def is_open_at(calendar, moment: datetime) -> bool:
-    """Whether `moment` falls in the working hours of a pure `kefu.sla.rules.Calendar`."""
-    if calendar.always_open:
-        return True
-    local = moment.astimezone(calendar.tz)
-    return any(start <= local.time() < end for start, end in calendar.intervals(local.date()))
 
 
 def may_serve(

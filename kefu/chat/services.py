@@ -24,6 +24,7 @@ from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
 from kefu.intake.services import InboundMessage, ingest
 from kefu.knowledge import bot
+from kefu.sla.rules import is_open_at
 from kefu.sla.services import calendar_rules
 from kefu.tickets import services as ticket_services
 from kefu.tickets.access import can_work_ticket
@@ -91,7 +92,7 @@ def open_conversation(*, site: ChatSite, visitor_id: str) -> Conversation | None
 
 def unavailable_reason(*, site: ChatSite) -> str:
     """Why no person can chat now: "closed" (outside business hours), "busy" (the queue is full) or ""."""
-    if site.calendar_id is not None and not rules.is_open_at(calendar_rules(site.calendar), clock.now()):
+    if site.calendar_id is not None and not is_open_at(calendar_rules(site.calendar), clock.now()):
         return "closed"
     if (
         site.max_queue

@@ -94,6 +94,14 @@ def add_working_time(start: datetime, amount: timedelta, cal: Calendar) -> datet
     raise ValueError("no working time in the calendar within three years")
 
 
+def is_open_at(cal: Calendar, moment: datetime) -> bool:
+    """Whether `moment` falls in the calendar's working hours (a shift, a chat site's opening hours)."""
+    if cal.always_open:
+        return True
+    local = moment.astimezone(cal.tz)
+    return any(start <= local.time() < end for start, end in cal.intervals(local.date()))
+
+
 def working_time_between(start: datetime, end: datetime, cal: Calendar) -> timedelta:
     """How much working time lies between two moments (zero if `end` is not after `start`)."""
     if end <= start:

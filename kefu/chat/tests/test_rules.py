@@ -1,12 +1,9 @@
 """Pure chat rules: the pre-chat form, the queue's time estimate, business hours, eligibility, uploads."""
 
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from kefu.chat import rules
-from kefu.sla.rules import Calendar
 
 FORM = {"fields": ["name", "email", "phone", "topic"], "required": ["name", "email"]}
 
@@ -49,18 +46,6 @@ def test_a_site_without_a_form_asks_nothing():
 )
 def test_estimated_wait_grows_with_the_position_and_shrinks_with_agents(position, agents, handle, minutes):
     assert rules.estimated_wait_minutes(position, agents, handle) == minutes
-
-
-def test_is_open_at_follows_the_calendars_hours_in_its_time_zone():
-    calendar = Calendar(tz=ZoneInfo("Asia/Shanghai"), hours={0: ((time(9), time(18)),)})
-    monday_10_beijing = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
-    monday_20_beijing = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-    tuesday = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-
-    assert rules.is_open_at(calendar, monday_10_beijing)
-    assert not rules.is_open_at(calendar, monday_20_beijing)
-    assert not rules.is_open_at(calendar, tuesday)
-    assert rules.is_open_at(Calendar(always_open=True), monday_20_beijing)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ reads the candidates, takes the locks and writes through kefu.tickets.services.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -48,9 +48,7 @@ POOL_STATUSES = (Status.NEW, Status.OPEN)  # what automatic assignment hands out
 BATCH = 100  # tickets one pass looks at (a pass is re-run by the next trigger)
 
 
-def on_shift(cal: sla_rules.Calendar, now: datetime) -> bool:
-    """Whether the calendar is open at `now`."""
-    return sla_rules.working_time_between(now, now + timedelta(seconds=1), cal) > timedelta(0)
+on_shift = sla_rules.is_open_at  # whether the calendar is open at `now`
 
 
 

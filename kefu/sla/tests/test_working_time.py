@@ -1,6 +1,6 @@
 """Business-calendar arithmetic: nights, weekends, Chinese holidays, 调休 working days, custom dates, pauses."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,7 @@ from kefu.sla.rules import (
     add_working_time,
     clock,
     clock_state,
+    is_open_at,
     next_deadline,
     parse_hours,
     short_duration,
@@ -188,3 +189,15 @@ def test_a_paused_clock_stands_where_the_pause_began():
 )
 def test_short_duration_rounds_up_to_the_minute(seconds, parts):
     assert short_duration(seconds) == parts
+
+
+def test_is_open_at_follows_the_calendars_hours_in_its_time_zone():
+    calendar = Calendar(tz=ZoneInfo("Asia/Shanghai"), hours={0: ((time(9), time(18)),)})
+    monday_10_beijing = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    monday_20_beijing = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    tuesday = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+    assert is_open_at(calendar, monday_10_beijing)
+    assert not is_open_at(calendar, monday_20_beijing)
+    assert not is_open_at(calendar, tuesday)
+    assert is_open_at(Calendar(always_open=True), monday_20_beijing)
