@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from kefu.accounts import roles
 from kefu.accounts.forms import language_choices, timezone_choices
 from kefu.accounts.models import AssignmentStrategy, Level, Team, User
+from kefu.accounts.services import MAX_OPEN_CAP
 from kefu.sla.models import BusinessCalendar
 from kefu.tickets.models import (
     Category,
@@ -203,7 +204,7 @@ class TeamForm(forms.Form):
         label=_("Open tickets per agent"),
         required=False,
         min_value=0,
-        max_value=500,
+        max_value=MAX_OPEN_CAP,
         initial=0,
         help_text=_("Automatic assignment stops at this many open tickets per agent; 0: no limit."),
     )

@@ -272,14 +272,18 @@ def escalate_ticket(
     target = Level(to_level) if to_level else NEXT_LEVEL[from_level]
     if actor is not None and target.rank <= from_level.rank:
         raise InvalidInput(_("The ticket is already at the highest level."))
+    created_at = wall.now()
     escalation = Escalation.objects.create(
         ticket=ticket,
         from_level=from_level,
         to_level=target,
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
-        created_at=wall.now(),
+        created_at=created_at,
         from_assignee=locked.assignee,
+        # a supervisor's choice: routing leaves it alone (routed_at is set)
+        to_assignee=assignee,
+        routed_at=created_at if assignee is not None else None,
     )
     record_system_event(
         ticket=ticket,
@@ -294,9 +298,8 @@ def escalate_ticket(
             "actor_name": escalation.actor.name if escalation.actor else "",
         },
     )
-    if assignee is not None:  # a supervisor's choice: routing leaves it alone (routed_at is set)
+    if assignee is not None:
         assign_ticket(ticket=locked, actor=actor, assignee=assignee)
-        Escalation.objects.filter(pk=escalation.pk).update(to_assignee=assignee, routed_at=escalation.created_at)
     emit(TicketEscalated(ticket_id=ticket.pk, escalation_id=escalation.pk))
     return escalation
 
