@@ -1,6 +1,8 @@
 """The knowledge base in the workspace: who reads and writes, the editor's pages, history with diff and
 restore, suggested articles on the ticket page, and drafting an FAQ entry from a solved ticket."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -189,3 +191,24 @@ def test_draft_faq_from_an_open_ticket_is_refused(client, senior, ticket):
     client.force_login(senior)
     response = client.post(reverse("workspace:knowledge_draft_faq", args=[ticket.pk]))
     assert response.status_code == 400 and not FaqEntry.objects.exists()
+
+
+def test_an_articles_language_is_shown_but_not_editable_once_written(client, senior):
+    """A translation is a new article: the edit form disables the language instead of silently ignoring it."""
+    client.force_login(senior)
+    client.post(
+        reverse("workspace:knowledge_article_new"),
+        {"title": "发票说明", "body": "<p>第一版</p>", "language": "zh-hans", "visibility": "public"},
+    )
+    article = Article.objects.get(title="发票说明")
+
+    page = client.get(reverse("workspace:knowledge_article_edit", args=[article.pk])).content.decode()
+    saved = client.post(
+        reverse("workspace:knowledge_article_edit", args=[article.pk]),
+        {"title": "发票说明", "body": "<p>第二版</p>", "language": "en", "visibility": "public", "version": 1},
+    )
+
+    assert re.search(r'<select name="language"[^>]*disabled', page)
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert (article.language, article.version) == ("zh-hans", 2)

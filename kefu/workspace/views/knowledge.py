@@ -190,6 +190,12 @@ def _save_article(request: HttpRequest, form: ArticleForm, article: Article | No
     )
 
 
+def _fix_language(form: ArticleForm, article: Article | None) -> None:
+    """An article keeps its language (a translation is a new article): shown, not editable."""
+    if article is not None:
+        form.fields["language"].disabled = True
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -198,7 +204,8 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     article = _article(pk) if pk else None
     if request.method == "POST":
-        form = ArticleForm(request.POST)
+        form = ArticleForm(request.POST, initial={"language": article.language} if article else None)
+        _fix_language(form, article)
         if form.is_valid():
             try:
                 article = _save_article(request, form, article)
@@ -222,6 +229,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "version": article.version,
             }
         )
+        _fix_language(form, article)
     else:
         raw = request.GET.get("translation_of", "")
         origin = Article.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
