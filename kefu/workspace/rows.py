@@ -24,8 +24,8 @@ _URL_SENTINEL = 987654321987654321  # a ticket id no real ticket has, replaced b
 
 
 def ticket_link_maker() -> Callable[[int], str]:
-    """`link(pk)` → the ticket page's URL, with one `reverse()` for the whole list."""
-    link, marker = reverse("workspace:ticket", args=[_URL_SENTINEL]), str(_URL_SENTINEL)
+    """`link(pk)` → the ticket page's URL: `id_url` with its pattern looked up once for the whole list."""
+    link, marker = _id_url_pattern("workspace:ticket", get_script_prefix(), get_urlconf()), str(_URL_SENTINEL)
     return lambda pk: link.replace(marker, str(pk))
 
 
