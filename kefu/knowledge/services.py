@@ -444,22 +444,31 @@ def record_suggestion_open(*, article: Article, customer) -> SuggestionOpen:
 def settle_deflections(*, now=None) -> int:
     """Decide pending suggestion opens (see rules.deflection_outcome); returns how many were settled.
 
-    Idempotent and cheap: only pending rows are read, each settled with a conditional update."""
+    Idempotent and cheap: only pending rows are read (each with its customer's first ticket in the window,
+    in the same query), then settled with one conditional update per outcome."""
+    from django.db.models import OuterRef, Subquery
+
     from kefu.tickets.models import Ticket
 
     now = now or clock.now()
-    settled = 0
-    for row in SuggestionOpen.objects.filter(outcome=SuggestionOpen.Outcome.PENDING).order_by("id")[:1000]:
-        tickets_after = list(
-            Ticket.objects.filter(
-                customer_id=row.customer_id,
-                created_at__gte=row.opened_at,
-                created_at__lte=row.opened_at + rules.DEFLECTION_WINDOW,
-            ).values_list("created_at", flat=True)[:1]
-        )
+    pending = SuggestionOpen.Outcome.PENDING
+    first_ticket = Ticket.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        created_at__gte=OuterRef("opened_at"),
+        created_at__lte=OuterRef("opened_at") + rules.DEFLECTION_WINDOW,
+    ).values("created_at")[:1]
+    rows = (
+        SuggestionOpen.objects.filter(outcome=pending)
+        .annotate(first_ticket_at=Subquery(first_ticket))
+        .order_by("id")[:1000]
+    )
+    decided: dict[str, list[int]] = {}
+    for row in rows:
+        tickets_after = [row.first_ticket_at] if row.first_ticket_at else []
         outcome = rules.deflection_outcome(opened_at=row.opened_at, tickets_after=tickets_after, now=now)
         if outcome:
-            settled += SuggestionOpen.objects.filter(
-                pk=row.pk, outcome=SuggestionOpen.Outcome.PENDING
-            ).update(outcome=outcome, settled_at=now)
+            decided.setdefault(outcome, []).append(row.pk)
+    settled = 0
+    for outcome, ids in decided.items():
+        settled += SuggestionOpen.objects.filter(pk__in=ids, outcome=pending).update(outcome=outcome, settled_at=now)
     return settled
