@@ -22,6 +22,7 @@ from kefu.accounts.permissions import load_team_ids, team_ids
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
+from kefu.core.tasks import enqueue_on_commit
 from kefu.intake.services import InboundMessage, ingest
 from kefu.knowledge import bot
 from kefu.sla.rules import is_open_at
@@ -665,14 +666,24 @@ def _lines(conversation: Conversation, *, notes: bool) -> list[tuple[str, str, s
 
 
 def email_transcript(*, conversation: Conversation, address: str) -> None:
-    """Send the visitor the chat's transcript (without internal notes), after the current transaction commits."""
+    """Send the visitor the chat's transcript (without internal notes) by a job queued after the commit:
+    SMTP never runs in the socket's database thread (with a worker; embedded, the job runs in-process)."""
+    from .tasks import send_transcript
+
     if not rules.is_email(address):
         raise InvalidInput(_("Please enter a valid e-mail address."))
-    address = address.strip()
+    enqueue_on_commit(send_transcript, conversation.pk, address.strip())
+
+
+def mail_transcript(*, conversation_id: int, address: str) -> None:
+    """The job's body: the transcript as it stands, in the chat's language."""
+    conversation = Conversation.objects.select_related("site").filter(pk=conversation_id).first()
+    if conversation is None:
+        return
     with translation.override(conversation.language or None):
         subject = _("Your chat with %(site)s") % {"site": conversation.site.name}
         body = rules.transcript(_lines(conversation, notes=False))
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address]), robust=True)
+    send_mail(subject, body, None, [address])
 
 
 def leave_message(
