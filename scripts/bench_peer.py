@@ -376,6 +376,14 @@ def scenarios(info: dict, concurrencies: dict, tickets: int) -> dict:
                 concurrencies["read"],
             ),
             "ticket page": ("GET", f"/tickets/{info['ticket']}/", cookie, "", concurrencies["read"]),
+            "queue first page, c=1": (
+                "GET",
+                f"/datatables_ticket_list/{info['list_query']}{rows}",
+                cookie,
+                "",
+                1,
+            ),
+            "ticket page, c=1": ("GET", f"/tickets/{info['ticket']}/", cookie, "", 1),
             "supervisor dashboard": ("GET", "/dashboard/", cookie, "", concurrencies["read"]),
         }
     )
