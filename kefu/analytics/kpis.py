@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from kefu.accounts.models import User
 from kefu.chat.models import Conversation, ConversationStatus
 from kefu.sla.models import TicketSla
-from kefu.tickets.models import OPEN_STATUSES, Channel, Severity, Status, Ticket
+from kefu.tickets.models import OPEN_STATUSES, Category, Channel, Severity, Status, Ticket
 
 COMPLAINT = "complaint"
 COMPLAINT_TARGET = timedelta(hours=48)
@@ -82,12 +82,12 @@ def day_start(moment: datetime, zone: tzinfo) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7, language: str = "zh-hans") -> Dashboard:
-    """The whole center's figures: today (in `zone`), the open backlog, and the last `window_days` days."""
+def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7) -> Dashboard:
+    """The whole center's figures: today (in `zone`), the open backlog, and the last `window_days` days.
+    Names are in the active language, by the same rule as everywhere else (`BilingualName.label`)."""
     today = day_start(now, zone)
     window_start = today - timedelta(days=window_days - 1)
     window = Ticket.objects.filter(created_at__gte=window_start)
-    english = not language.lower().startswith("zh")
 
     backlog = dict(Ticket.objects.open().values_list("status").annotate(n=Count("id")).order_by())
     open_figures = Ticket.objects.open().aggregate(
@@ -105,9 +105,7 @@ def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7, langu
         responded=Count("id", filter=Q(first_response_at__isnull=False)),
         avg_first_response=Avg(response_time, filter=Q(first_response_at__isnull=False)),
         complaints=Count("id", filter=complaint),
-        complaints_fast=Count(
-            "id", filter=complaint & Q(solved_at__lte=F("created_at") + COMPLAINT_TARGET)
-        ),
+        complaints_fast=Count("id", filter=complaint & Q(solved_at__lte=F("created_at") + COMPLAINT_TARGET)),
     )
     sla = TicketSla.objects.filter(ticket__created_at__gte=window_start).aggregate(
         first_met=Count("id", filter=Q(first_response_met=True)),
@@ -162,9 +160,7 @@ def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7, langu
         first_response_sla=Share(sla["first_met"], sla["first_met"] + sla["first_breached"]),
         resolution_sla=Share(sla["resolution_met"], sla["resolution_met"] + sla["resolution_breached"]),
         by_channel=bars([(str(channel_labels.get(c, c)), n) for c, n in by_channel]),
-        by_category=bars(
-            [(((en or zh) if english else zh) or gettext("Uncategorized"), n) for zh, en, n in by_category]
-        ),
+        by_category=bars([(category_label(zh, en), n) for zh, en, n in by_category]),
         daily=bars([(day_label(d), daily_counts.get(d, 0)) for d in days]),
         agents=[AgentLoad(user=u, open_tickets=u.open_tickets, solved_today=u.solved_today) for u in agents],
         chats_waiting=chats["waiting"],
@@ -173,6 +169,12 @@ def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7, langu
     )
 
 
+def category_label(name: str | None, name_en: str | None) -> str:
+    """A category's name as the queue shows it (`BilingualName.label`); tickets without one are "Uncategorized"."""
+    if name is None:
+        return gettext("Uncategorized")
+    return Category(name=name, name_en=name_en or "").label
+
+
 def day_label(day: date) -> str:
     return f"{day.month}/{day.day}"
-

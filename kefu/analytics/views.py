@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kefu.core.clock import now
@@ -19,9 +19,7 @@ DASHBOARD_PERMISSION = "tickets.view_all_tickets"
 def _dashboard_context(request: HttpRequest) -> dict:
     if not request.user.has_perm(DASHBOARD_PERMISSION):
         raise PermissionDenied
-    data = center_dashboard(
-        now=now(), zone=timezone.get_current_timezone(), language=translation.get_language() or "zh-hans"
-    )
+    data = center_dashboard(now=now(), zone=timezone.get_current_timezone())
     return {"kpi": data, "generated_at": now()}
 
 

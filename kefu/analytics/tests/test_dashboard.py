@@ -45,10 +45,20 @@ def test_backlog_counts_open_tickets_by_status(customer):
 
 def test_complaints_solved_within_48_hours_and_major_open_complaints(customer, complaint):
     start = NOW - timedelta(days=4)
-    TicketFactory(customer=customer, category=complaint, created_at=start, status="solved",
-                  solved_at=start + timedelta(hours=47))
-    TicketFactory(customer=customer, category=complaint, created_at=start, status="solved",
-                  solved_at=start + timedelta(hours=49))
+    TicketFactory(
+        customer=customer,
+        category=complaint,
+        created_at=start,
+        status="solved",
+        solved_at=start + timedelta(hours=47),
+    )
+    TicketFactory(
+        customer=customer,
+        category=complaint,
+        created_at=start,
+        status="solved",
+        solved_at=start + timedelta(hours=49),
+    )
     TicketFactory(customer=customer, category=complaint, created_at=start, status="open", severity="major")
     TicketFactory(customer=customer, created_at=start, status="open")
 
@@ -65,8 +75,9 @@ def test_average_first_response_over_the_window(customer):
     TicketFactory(customer=customer, created_at=created, first_response_at=created + timedelta(minutes=10))
     TicketFactory(customer=customer, created_at=created, first_response_at=created + timedelta(minutes=30))
     TicketFactory(customer=customer, created_at=created)
-    TicketFactory(customer=customer, created_at=NOW - timedelta(days=30),
-                  first_response_at=NOW - timedelta(days=29))  # outside the 7-day window
+    TicketFactory(
+        customer=customer, created_at=NOW - timedelta(days=30), first_response_at=NOW - timedelta(days=29)
+    )  # outside the 7-day window
 
     data = center_dashboard(now=NOW, zone=SH)
 
@@ -94,8 +105,9 @@ def test_agents_load_lists_open_tickets_per_agent(customer, agent, teammate):
     assert [(row.user, row.open_tickets) for row in data.agents] == [(agent, 3)]
 
 
-def test_supervisor_sees_the_dashboard_in_a_fixed_number_of_queries(client, supervisor, customer,
-                                                                    django_assert_max_num_queries):
+def test_supervisor_sees_the_dashboard_in_a_fixed_number_of_queries(
+    client, supervisor, customer, django_assert_max_num_queries
+):
     client.force_login(supervisor)
     TicketFactory.create_batch(3, customer=customer)
     client.get(reverse("analytics:dashboard"))  # warm caches (session, permissions)
@@ -135,3 +147,46 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("analytics:dashboard"))
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Complaint"), ("zh-hans", "投诉"), ("ja", "投诉")])
+def test_a_category_bar_is_labelled_as_the_queue_labels_the_category(customer, complaint, language, expected):
+    """Given tickets in a category named in both languages, when the dashboard is computed in a language, then
+    the category's bar carries the same label as `BilingualName.label` (what the queue shows) in it."""
+    from django.utils import translation
+
+    TicketFactory(customer=customer, category=complaint, created_at=NOW - timedelta(days=1))
+    TicketFactory(customer=customer, category=None, created_at=NOW - timedelta(days=1))
+
+    with translation.override(language):
+        data = center_dashboard(now=NOW, zone=SH)
+        labels = [bar.label for bar in data.by_category]
+        assert complaint.label == expected and expected in labels
+        assert {"Uncategorized", "未分类"} & set(labels)
+
+
+def test_a_category_without_english_name_keeps_its_chinese_name_in_english(customer):
+    from django.utils import translation
+
+    TicketFactory(customer=customer, category=CategoryFactory(name="售后", name_en=""), created_at=NOW)
+
+    with translation.override("en"):
+        assert [bar.label for bar in center_dashboard(now=NOW, zone=SH).by_category] == ["售后"]
+
+
+def test_the_dashboard_page_shows_the_category_label_in_both_languages(
+    client, supervisor, customer, complaint
+):
+    """The page follows the reader's language: "Complaint" in English, "投诉" in Chinese."""
+    TicketFactory(customer=customer, category=complaint)
+    client.force_login(supervisor)
+
+    pages = {}
+    for language in ("en", "zh-hans"):
+        supervisor.language = language
+        supervisor.save()
+        pages[language] = client.get(reverse("analytics:dashboard")).content.decode()
+    english, chinese = pages["en"], pages["zh-hans"]
+
+    assert "Complaint" in english
+    assert "投诉" in chinese and "Complaint" not in chinese
