@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, Count, Max
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -154,52 +154,87 @@ def _entry_fields(*, title: str, text: str, extra: str = "") -> dict:
     }
 
 
+def _article_entry(article: Article) -> SearchEntry:
+    return SearchEntry(
+        kind=SearchEntry.Kind.ARTICLE,
+        object_id=article.pk,
+        language=article.language,
+        category_id=article.category_id,
+        is_public=article.visibility == Visibility.PUBLIC,
+        **_entry_fields(title=article.title, text=html_to_text(article.body)),
+    )
+
+
+def _faq_entry(entry: FaqEntry, questions: list[str]) -> SearchEntry:
+    """The first question is the title, the answer and the other phrasings the text."""
+    return SearchEntry(
+        kind=SearchEntry.Kind.FAQ,
+        object_id=entry.pk,
+        language=entry.language,
+        category_id=entry.category_id,
+        is_public=True,
+        **_entry_fields(title=questions[0], text=entry.answer, extra=" ".join(questions[1:])),
+    )
+
+
+def _saved(entry: SearchEntry) -> None:
+    fields = {name: getattr(entry, name) for name in _INDEXED_FIELDS}
+    SearchEntry.objects.update_or_create(kind=entry.kind, object_id=entry.object_id, defaults=fields)
+
+
+_INDEXED_FIELDS = ("language", "category_id", "is_public", "title", "text", "tokens", "length")
+
+
 def index_article(article: Article) -> None:
     """Index a published article (public or internal); drop anything else from the index."""
     _frequencies.clear()
     if article.status != ArticleStatus.PUBLISHED:
         SearchEntry.objects.filter(kind=SearchEntry.Kind.ARTICLE, object_id=article.pk).delete()
         return
-    text = html_to_text(article.body)
-    SearchEntry.objects.update_or_create(
-        kind=SearchEntry.Kind.ARTICLE,
-        object_id=article.pk,
-        defaults={
-            "language": article.language,
-            "category_id": article.category_id,
-            "is_public": article.visibility == Visibility.PUBLIC,
-            **_entry_fields(title=article.title, text=text),
-        },
-    )
+    _saved(_article_entry(article))
 
 
 def index_faq(entry: FaqEntry) -> None:
-    """Index a published FAQ entry: its first question is the title, the answer and other phrasings the text."""
+    """Index a published FAQ entry that has a question; drop anything else from the index."""
     _frequencies.clear()
     questions = list(entry.questions.values_list("text", flat=True))
     if not entry.is_published or not questions:
         SearchEntry.objects.filter(kind=SearchEntry.Kind.FAQ, object_id=entry.pk).delete()
         return
-    SearchEntry.objects.update_or_create(
-        kind=SearchEntry.Kind.FAQ,
-        object_id=entry.pk,
-        defaults={
-            "language": entry.language,
-            "category_id": entry.category_id,
-            "is_public": True,
-            **_entry_fields(title=questions[0], text=entry.answer, extra=" ".join(questions[1:])),
-        },
-    )
+    _saved(_faq_entry(entry, questions))
 
 
-def rebuild_index() -> int:
-    """Re-tokenize everything published (after the user dictionary changed); returns the entries indexed."""
+REINDEX_BATCH = 500  # rows read and written per round trip by rebuild_index
+
+
+def _in_batches(queryset, size: int):
+    """Lists of at most `size` rows of `queryset`, in id order, one query each (keyset, not OFFSET)."""
+    last = 0
+    while batch := list(queryset.filter(pk__gt=last).order_by("pk")[:size]):
+        yield batch
+        last = batch[-1].pk
+
+
+def rebuild_index(*, batch_size: int = REINDEX_BATCH) -> int:
+    """Re-tokenize everything published (after the user dictionary changed); returns the entries indexed.
+
+    A fixed number of statements per batch whatever its size: articles are read and inserted in bulk, FAQ
+    entries with their questions prefetched. One transaction, so searches see the old index until the end."""
     sync_user_dictionary(force=True)
-    SearchEntry.objects.all().delete()
-    for article in Article.objects.filter(status=ArticleStatus.PUBLISHED).iterator():
-        index_article(article)
-    for entry in FaqEntry.objects.filter(is_published=True).iterator():
-        index_faq(entry)
+    _frequencies.clear()
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        for articles in _in_batches(Article.objects.filter(status=ArticleStatus.PUBLISHED), batch_size):
+            SearchEntry.objects.bulk_create([_article_entry(article) for article in articles])
+        faqs = FaqEntry.objects.filter(is_published=True).prefetch_related("questions")
+        for entries in _in_batches(faqs, batch_size):
+            SearchEntry.objects.bulk_create(
+                [
+                    _faq_entry(entry, questions)
+                    for entry in entries
+                    if (questions := [question.text for question in entry.questions.all()])
+                ]
+            )
     return SearchEntry.objects.count()
 
 

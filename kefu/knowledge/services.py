@@ -1,7 +1,9 @@
 """Every write to the knowledge base goes through these functions."""
 
+import logging
 import secrets
 import uuid
+import weakref
 from collections.abc import Iterable
 from functools import cache
 
@@ -35,6 +37,8 @@ from .models import (
     Visibility,
 )
 from .search import index_article, index_faq
+
+log = logging.getLogger(__name__)
 
 MANAGE_PERMISSION = "knowledge.manage_knowledge"
 READ_PERMISSION = "knowledge.view_article"
@@ -222,7 +226,10 @@ def add_article_attachments(*, actor, article: Article, files: Iterable) -> list
         )
     checked = [(upload, *_checked_upload(upload)) for upload in files]
     now = clock.now()
-    stored = []
+    attachments = []
+    written = _discard_unless_committed(ArticleAttachment.file.field.storage)
+    # Every file is stored before any row points at it; a failure, or a rollback of this (or an enclosing)
+    # transaction, deletes what was written, so no row is left without its file and no file without its row.
     for upload, name, content_type in checked:
         attachment = ArticleAttachment(
             article=article,
@@ -235,15 +242,49 @@ def add_article_attachments(*, actor, article: Article, files: Iterable) -> list
         )
         disk_name = uuid.uuid4().hex + _STORED_EXTENSIONS.get(content_type, ".bin")
         attachment.file.save(disk_name, File(upload, name=disk_name), save=False)
+        written.append(attachment.file.name)
+        attachments.append(attachment)
+    for attachment in attachments:
         attachment.save()
         record(
             actor=actor,
             action="knowledge.attachment_added",
             obj=attachment,
-            changes={"article": [None, article.pk], "filename": [None, name], "size": [None, upload.size]},
+            changes={
+                "article": [None, article.pk],
+                "filename": [None, attachment.filename],
+                "size": [None, attachment.size],
+            },
         )
-        stored.append(attachment)
-    return stored
+    return attachments
+
+
+def _discard_unless_committed(storage) -> list[str]:
+    """A list to put the names of newly stored files in: they are deleted again unless the current
+    transaction commits — when it (or an enclosing one) rolls back, whatever the reason.
+
+    Django has no rollback hook, but a rollback throws away the on-commit callbacks registered inside it:
+    the callback below is only referenced by that list, so CPython frees it right then, and its finalizer,
+    seeing it never ran, deletes the files. On commit the callback runs first and marks them kept."""
+    names: list[str] = []
+    state = {"committed": False}
+
+    def committed() -> None:
+        state["committed"] = True
+
+    weakref.finalize(committed, _discard_uncommitted, storage, names, state)
+    transaction.on_commit(committed)
+    return names
+
+
+def _discard_uncommitted(storage, names: list[str], state: dict) -> None:
+    if state["committed"]:
+        return
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # a finalizer must not raise; the others are still deleted
+            log.warning("could not delete the uncommitted article file %s", name, exc_info=True)
 
 
 @transaction.atomic
@@ -470,5 +511,7 @@ def settle_deflections(*, now=None) -> int:
             decided.setdefault(outcome, []).append(row.pk)
     settled = 0
     for outcome, ids in decided.items():
-        settled += SuggestionOpen.objects.filter(pk__in=ids, outcome=pending).update(outcome=outcome, settled_at=now)
+        settled += SuggestionOpen.objects.filter(pk__in=ids, outcome=pending).update(
+            outcome=outcome, settled_at=now
+        )
     return settled
