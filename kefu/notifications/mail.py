@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import delivery
 from .models import Notification
 from .services import claim_email, release_email
 from .texts import describe
@@ -29,8 +30,9 @@ def send_email(*, notification_id: int) -> bool:
     """Claim the notification's e-mail (conditional update), then send it; run only from the task,
     which is queued after the commit that created the notification.
 
-    Returns False when there is nothing to send (already sent, not wanted, gone). A failed send frees
-    the claim again, and `resend_emails` (a periodic job) queues it again.
+    Returns False when there is nothing to send (already sent, not wanted, gone). A temporary failure frees
+    the claim again, and `resend_emails` (a periodic job) queues it again; a permanent one (a 5xx refusal,
+    see `delivery`) keeps the claim: that address will not take the mail however often it is tried.
     """
     if not claim_email(notification_id=notification_id):
         return False
@@ -45,7 +47,10 @@ def send_email(*, notification_id: int) -> bool:
         body = render_to_string("notifications/email.txt", context)
     try:
         send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])  # no header injection
-    except Exception:
+    except Exception as exc:
+        if delivery.gives_up(exc):
+            log.warning("notification e-mail %s refused for good: %s", notification_id, exc)
+            return False
         release_email(notification_id=notification_id)  # the periodic sweep queues it again
         log.warning("notification e-mail %s failed; it is tried again later", notification_id, exc_info=True)
         raise

@@ -17,6 +17,7 @@ from kefu.core.tasks import enqueue_on_commit
 from kefu.tickets.access import viewers_among
 from kefu.tickets.models import Ticket
 
+from . import delivery
 from .events import NotificationCreated, NotificationsRead
 from .models import DEFAULTS, Kind, Notification, Preference
 
@@ -63,8 +64,14 @@ def notify(
         for user in receiving:
             in_app, by_email = ways[user.pk]
             note = Notification.objects.create(
-                recipient=user, kind=kind, ticket=ticket, actor_id=actor_id, params=dict(params or {}),
-                in_app=in_app, by_email=by_email and bool(user.email), created_at=now,
+                recipient=user,
+                kind=kind,
+                ticket=ticket,
+                actor_id=actor_id,
+                params=dict(params or {}),
+                in_app=in_app,
+                by_email=by_email and bool(user.email),
+                created_at=now,
             )
             created.append(note)
             if note.in_app:
@@ -109,7 +116,7 @@ def set_preferences(*, user, actor, choices: Mapping[str, tuple[bool, bool]]) ->
 
 # --- the e-mail copy: claimed before it is sent, freed again when sending failed --------------------
 
-EMAIL_RETRY_WINDOW = timedelta(hours=24)  # an e-mail copy still unsent after this is given up
+EMAIL_RETRY_WINDOW = delivery.GIVE_UP_AFTER  # an e-mail copy still unsent after this is given up
 EMAIL_RETRY_AFTER = timedelta(minutes=5)  # younger ones may still be on their way through the queue
 
 

@@ -206,7 +206,11 @@ def poll_pop3(mailbox: Mailbox, *, limit: int = 200) -> PollReport:
         ]
         deleted = []
         # Every mail's size in one LIST, not a LIST per mail.
-        sizes = {int(num): int(size) for num, size in (line.split()[:2] for line in conn.list()[1])} if new else {}
+        sizes = (
+            {int(num): int(size) for num, size in (line.split()[:2] for line in conn.list()[1])}
+            if new
+            else {}
+        )
         for num, uidl in new[:limit]:
             if _fetch_pop3_one(conn, mailbox, num, uidl, sizes[num], report):
                 deleted.append(uidl)
@@ -262,29 +266,6 @@ def _fetch_pop3_one(
         conn.dele(num)
         return True
     return False
-
-
-def wait_for_mail(mailbox: Mailbox, *, timeout: float = 25 * 60, fallback: float = 30) -> bool:
-    """Block until the IMAP server announces new mail in the folder (IDLE, RFC 2177) or `timeout` passes
-    (RFC 2177 asks clients to renew IDLE within 29 minutes).
-
-    True when new mail arrived. Servers without IDLE and POP3 mailboxes just wait `fallback` seconds, so a
-    caller can loop `poll(); wait_for_mail()` either way. Connection errors raise MailboxError.
-    """
-    if mailbox.protocol != Protocol.IMAP:
-        time.sleep(fallback)
-        return False
-    conn = open_imap(mailbox)
-    try:
-        if not supports_idle(conn):
-            time.sleep(fallback)
-            return False
-        select_for_idle(conn, mailbox)
-        return idle(conn, timeout)
-    except (imaplib.IMAP4.error, OSError) as exc:
-        raise MailboxError(_text(exc)) from exc
-    finally:
-        _close(conn)
 
 
 def supports_idle(conn: imaplib.IMAP4) -> bool:

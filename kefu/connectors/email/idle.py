@@ -1,8 +1,8 @@
 """IMAP IDLE watchers: new mail becomes a ticket within seconds instead of at the next poll.
 
 The scheduler process (`kefu scheduler`, which `kefu serve` starts as a child) runs `start_watchers`
-beside the periodic jobs: one thread per active IMAP mailbox whose server advertises IDLE. A watcher
-keeps a read-only session of the folder in IDLE and, when the server announces mail, polls the mailbox
+beside the periodic jobs, and `kefu fetch_mail --idle` runs the same supervisor on its own: one thread per
+active IMAP mailbox whose server advertises IDLE. A watcher keeps a read-only session of the folder in IDLE and, when the server announces mail, polls the mailbox
 through the same claimed poll as the periodic job (`tasks.poll_now`). So several processes watching the
 same mailbox stay harmless: only one polls at a time (the claim), a mail is stored once (Message-ID and
 UID de-duplication), and a watcher that found the mailbox busy waits for the claim and polls again.
@@ -55,7 +55,9 @@ class Watcher(threading.Thread):
             while not self.stopping.is_set():
                 try:
                     close_old_connections()
-                    mailbox = Mailbox.objects.filter(pk=self.mailbox_id, active=True, protocol=Protocol.IMAP).first()
+                    mailbox = Mailbox.objects.filter(
+                        pk=self.mailbox_id, active=True, protocol=Protocol.IMAP
+                    ).first()
                     if mailbox is None or settings_key(mailbox) != self.key:
                         return  # gone or changed: the supervisor starts a watcher with the new settings
                     self._session(mailbox)
@@ -110,20 +112,19 @@ class Watcher(threading.Thread):
 class Watchers:
     """The supervisor: one watcher per active IMAP mailbox, kept in step with the mailbox settings."""
 
-    def __init__(self, *, renew: float = RENEW):
+    def __init__(self, *, renew: float = RENEW, only: int | None = None):
         self.renew = renew
+        self.only = only  # watch this one mailbox id alone (`kefu fetch_mail --idle --mailbox N`)
         self.running: dict[int, Watcher] = {}
         self.without_idle: dict[int, tuple] = {}  # mailboxes whose server had no IDLE, with those settings
 
     def sync(self) -> None:
         """Start, restart and stop watchers to match the active IMAP mailboxes (one query)."""
         close_old_connections()
-        wanted = {
-            box.pk: settings_key(box)
-            for box in Mailbox.objects.filter(active=True, protocol=Protocol.IMAP).only(
-                "pk", *CONNECTION_FIELDS
-            )
-        }
+        mailboxes = Mailbox.objects.filter(active=True, protocol=Protocol.IMAP)
+        if self.only is not None:
+            mailboxes = mailboxes.filter(pk=self.only)
+        wanted = {box.pk: settings_key(box) for box in mailboxes.only("pk", *CONNECTION_FIELDS)}
         for pk, watcher in list(self.running.items()):
             if watcher.without_idle and not watcher.is_alive():
                 self.without_idle[pk] = watcher.key

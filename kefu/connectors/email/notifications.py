@@ -144,8 +144,7 @@ def send_notification(*, notification_id: int) -> str:
     try:
         send(mailbox, mail)
     except DeliveryError as exc:
-        if exc.permanent or retries.schedule(notification=note, error=str(exc)) >= retries.MAX_ATTEMPTS:
-            retries.done(notification=note)
+        if retries.after_failure(exc.__cause__ or exc, notification=note, error=str(exc)):
             return _finish(note, "failed", str(exc))
         NotificationMail.objects.filter(pk=note.pk).update(error=str(exc)[:2000])
         return f"retrying: {exc}"

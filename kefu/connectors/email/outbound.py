@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kefu.core.clock import now
 from kefu.core.tasks import enqueue_on_commit
 from kefu.customers.models import Identity
+from kefu.notifications import delivery
 from kefu.tickets.events import MessageAdded
 from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, Ticket
 from kefu.tickets.services import set_delivery
@@ -29,13 +30,6 @@ class DeliveryError(Exception):
     def __init__(self, message: str, *, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
-
-
-def is_permanent(exc: Exception) -> bool:
-    """A 5xx answer (mailbox unknown, message refused) will not change by trying again."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in exc.recipients.values())
-    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def reply_added(event: MessageAdded) -> None:
@@ -142,15 +136,11 @@ def send_reply(*, message_id: int) -> str:
     mail = build(message, mailbox, identity.value)
     try:
         _send(mailbox, mail)
-    except (smtplib.SMTPException, OSError) as exc:
-        # 5xx (the mailbox does not exist, the mail is refused) fails at once; anything else, a 4xx refusal
-        # of the recipient included (greylisting, a full mailbox), is tried again with backoff.
+    except delivery.FAILURES as exc:
+        # the policy: 5xx fails at once; a 4xx refusal (greylisting, a full mailbox) or a connection error
+        # is tried again with backoff until it gives up.
         error = _reason(exc)
-        attempts = (
-            retries.MAX_ATTEMPTS if is_permanent(exc) else retries.schedule(message=message, error=error)
-        )
-        if attempts >= retries.MAX_ATTEMPTS:
-            retries.done(message=message)
+        if retries.after_failure(exc, message=message, error=error):
             return _failed(message, error)
         set_delivery(
             message_id=message.pk,
@@ -159,7 +149,9 @@ def send_reply(*, message_id: int) -> str:
         )
         return f"retrying: {error}"
     retries.done(message=message)
-    set_delivery(message_id=message.pk, status=DeliveryStatus.SENT, sent_as=(Channel.EMAIL, mail["Message-ID"]))
+    set_delivery(
+        message_id=message.pk, status=DeliveryStatus.SENT, sent_as=(Channel.EMAIL, mail["Message-ID"])
+    )
     log.info("reply %s sent at %s", message.pk, now())
     return "sent"
 
@@ -181,8 +173,8 @@ def send(mailbox: Mailbox, mail: EmailMessage) -> None:
     """Send one mail through the mailbox's SMTP server; a failure raises DeliveryError with the reason."""
     try:
         _send(mailbox, mail)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=is_permanent(exc)) from exc
+    except delivery.FAILURES as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=delivery.is_permanent(exc)) from exc
 
 
 def _send(mailbox: Mailbox, mail: EmailMessage) -> None:

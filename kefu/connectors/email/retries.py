@@ -1,20 +1,36 @@
-"""Retrying failed sends with exponential backoff: 30 s, 1 min, 2 min … up to an hour, MAX_ATTEMPTS in all."""
+"""Retrying failed sends with exponential backoff, by the one mail delivery policy (notifications.delivery):
+30 s, 1 min, 2 min … up to an hour, MAX_ATTEMPTS in all; a permanent (5xx) refusal is not retried."""
 
 from datetime import timedelta
 
 from django.db import transaction
 
 from kefu.core.clock import now
+from kefu.notifications import delivery
 from kefu.tickets.models import Message
 
 from .models import DeliveryRetry, NotificationMail
 
-MAX_ATTEMPTS = 7  # the first try and six retries, about an hour and a half in all
+MAX_ATTEMPTS = delivery.MAX_ATTEMPTS
 LEASE = timedelta(minutes=10)  # a claimed retry that never reports back is tried again after this
+backoff = delivery.retry_delay
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+def after_failure(
+    exc: BaseException,
+    *,
+    message: Message | None = None,
+    notification: NotificationMail | None = None,
+    error: str,
+) -> bool:
+    """A send failed with `exc`: schedule the next try, or (True) give up by the policy and forget the retry."""
+    attempts = (
+        1 if delivery.is_permanent(exc) else schedule(message=message, notification=notification, error=error)
+    )
+    if delivery.gives_up(exc, attempts=attempts):
+        done(message=message, notification=notification)
+        return True
+    return False
 
 
 def schedule(

@@ -16,8 +16,13 @@ def test_an_escalation_is_mailed_after_commit_in_the_recipients_language(
     agent.save()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor,
-               params={"from": "L1", "to": "L2", "reason": "VIP"})
+        notify(
+            recipients=[agent],
+            kind=Kind.ESCALATED,
+            ticket=ticket,
+            actor=supervisor,
+            params={"from": "L1", "to": "L2", "reason": "VIP"},
+        )
     assert mailoutbox == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
@@ -29,7 +34,9 @@ def test_an_escalation_is_mailed_after_commit_in_the_recipients_language(
     assert f"/agent/tickets/{ticket.pk}/" in mail.body
 
 
-def test_a_chinese_reader_gets_it_in_chinese(ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_chinese_reader_gets_it_in_chinese(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
     agent.language = "zh-hans"
     agent.save()
 
@@ -40,7 +47,9 @@ def test_a_chinese_reader_gets_it_in_chinese(ticket, agent, supervisor, mailoutb
     assert "解决" in mail.subject and "missed" not in mail.subject
 
 
-def test_running_the_task_twice_sends_one_mail(ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks):
+def test_running_the_task_twice_sends_one_mail(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         [note] = notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor)
 
@@ -49,9 +58,13 @@ def test_running_the_task_twice_sends_one_mail(ticket, agent, supervisor, mailou
     assert Notification.objects.get(pk=note.pk).emailed_at is not None
 
 
-def test_kinds_off_by_e_mail_send_no_mail(ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks):
+def test_kinds_off_by_e_mail_send_no_mail(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[agent], kind=Kind.ASSIGNED, ticket=ticket, actor=supervisor)  # default: in-app only
+        notify(
+            recipients=[agent], kind=Kind.ASSIGNED, ticket=ticket, actor=supervisor
+        )  # default: in-app only
 
     assert mailoutbox == []
     assert Notification.objects.get().in_app
@@ -109,3 +122,28 @@ def test_the_schedule_runs_the_e_mail_retry_sweep():
     from kefu.config.celery import app
 
     assert "kefu.notifications.resend_emails" in {e["task"] for e in app.conf.beat_schedule.values()}
+
+
+def test_a_permanent_refusal_is_not_sent_again_by_the_sweep(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Given an e-mail copy the SMTP server refused for good (550: no such mailbox), when the retry sweep runs
+    later, then it is not queued again: the shared delivery policy gives up on 5xx at once."""
+    import smtplib
+    from datetime import timedelta
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from kefu.notifications.tasks import resend_emails
+
+    def refused(self, messages):
+        raise smtplib.SMTPRecipientsRefused({agent.email: (550, b"5.1.1 no such mailbox")})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        [note] = notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor)
+    Notification.objects.filter(pk=note.pk).update(created_at=note.created_at - timedelta(minutes=6))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_emails() == 0
+    assert mailoutbox == []

@@ -169,28 +169,3 @@ def test_beat_schedule_polls_every_mailbox_and_retries_sends():
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"email_channel.poll_all", "email_channel.retry_due"} <= tasks
-
-
-def test_wait_for_mail_returns_when_the_server_announces_new_mail(dovecot):
-    """Given a mailbox waiting in IMAP IDLE, when a mail is appended, then the wait ends saying mail arrived
-    (well before its timeout), and a poll then stores it."""
-    import threading
-
-    mailbox = _mailbox(dovecot)
-    outcome = {}
-    ready = threading.Event()
-
-    def waiter():
-        ready.set()
-        outcome["arrived"] = fetch.wait_for_mail(mailbox, timeout=120)
-
-    thread = threading.Thread(target=waiter)
-    thread.start()
-    ready.wait(10)
-    deadline = 0
-    while thread.is_alive() and deadline < 60:  # keep appending until the IDLE session has seen one
-        dovecot.append(build_mail(message_id=f"<idle{deadline}@example.com>"))
-        thread.join(2)
-        deadline += 1
-    assert not thread.is_alive() and outcome["arrived"] is True
-    assert poll(Mailbox.objects.get(pk=mailbox.pk)).stored >= 1

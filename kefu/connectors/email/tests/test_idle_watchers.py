@@ -155,3 +155,34 @@ def test_the_scheduler_starts_the_idle_watchers_and_stops_them_with_itself(dovec
     assert not any(t.is_alive() for t in threads)
     assert Ticket.objects.filter(subject="调度器").exists()
     assert Mailbox.objects.get(pk=mailbox.pk).last_uid == 1
+
+
+def test_fetch_mail_idle_runs_the_same_watchers_and_stops_cleanly(dovecot):
+    """Given `kefu fetch_mail --idle` running with a long poll interval, when a mail is appended while its
+    watcher idles, then the scheduler's IDLE watcher (not a poll) makes it a ticket; stopping ends the run."""
+    from django.core.management import call_command
+
+    from kefu.connectors.email.management.commands.fetch_mail import Command
+
+    mailbox = _mailbox(dovecot)
+    MailboxFactory(port=dovecot.port, username="someone-else")  # not watched: --mailbox names one
+    command = Command()
+    run = threading.Thread(
+        target=call_command, args=(command, "--idle", "--mailbox", str(mailbox.pk), "--interval", "3600")
+    )
+    run.start()
+    try:
+        assert _until(lambda: command.watchers is not None and mailbox.pk in command.watchers.running)
+        watcher = command.watchers.running[mailbox.pk]
+        assert isinstance(watcher, idle.Watcher) and watcher.idling.wait(30)
+        assert list(command.watchers.running) == [mailbox.pk]
+
+        dovecot.append(build_mail(subject="命令 IDLE", message_id="<cmd-idle@example.com>"))
+
+        assert _until(lambda: watcher.polls == 2)  # counted once that poll returned: mail stored, marked seen
+        assert Ticket.objects.filter(subject="命令 IDLE").exists()
+        assert dovecot.seen_flags() == [True]
+    finally:
+        command.stopping.set()
+        run.join(30)
+    assert not run.is_alive() and not watcher.is_alive()

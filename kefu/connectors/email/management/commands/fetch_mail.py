@@ -2,10 +2,11 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from kefu.connectors.email.fetch import MailboxError, poll, wait_for_mail
+from kefu.connectors.email.fetch import MailboxError, poll
+from kefu.connectors.email.idle import Watchers
 from kefu.connectors.email.models import Mailbox
+from kefu.connectors.email.tasks import poll_now
 
 
 class Command(BaseCommand):
@@ -13,6 +14,11 @@ class Command(BaseCommand):
         "Fetch new mail from the active IMAP and POP3 mailboxes: once, every --interval seconds, or (--idle) "
         "as soon as the IMAP server announces it."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stopping = threading.Event()  # set to end an --idle run (Ctrl-C does it too)
+        self.watchers: Watchers | None = None
 
     def add_arguments(self, parser):
         parser.add_argument("--mailbox", type=int, help="only this mailbox id")
@@ -32,7 +38,7 @@ class Command(BaseCommand):
             if not mailboxes.exists():
                 raise CommandError(f"no active mailbox with id {mailbox}")
         if idle and not once:
-            return self._watch_all(list(mailboxes.values_list("pk", flat=True)), interval)
+            return self._idle(mailboxes, only=mailbox, interval=interval)
         while True:
             for box in list(mailboxes):
                 self._poll(box)
@@ -52,34 +58,26 @@ class Command(BaseCommand):
         )
         return True
 
-    def _watch_all(self, ids: list[int], interval: float) -> None:
-        stop = threading.Event()
-        threads = [
-            threading.Thread(target=self._watch, args=(pk, interval, stop), daemon=True, name=f"mailbox-{pk}")
-            for pk in ids
-        ]
-        for thread in threads:
-            thread.start()
+    def _idle(self, mailboxes, *, only: int | None, interval: float) -> None:
+        """The IMAP IDLE watchers `kefu scheduler` runs (one code path), plus a poll every --interval seconds
+        for what they do not cover: POP3, servers without IDLE, anything missed. Both poll through the
+        shared claim, so this runs safely beside the scheduler."""
+        self.watchers = Watchers(only=only)
+        supervisor = threading.Thread(
+            target=self.watchers.run, args=(self.stopping,), name="imap-idle", daemon=True
+        )
+        supervisor.start()
         try:
-            while any(t.is_alive() for t in threads):
-                time.sleep(1)
+            while not self.stopping.is_set():
+                for pk, name in mailboxes.values_list("pk", "name"):
+                    result = poll_now(pk)
+                    if result.get("error"):
+                        self.stderr.write(f"{name}: {result['error']}")
+                    elif "stored" in result:
+                        self.stdout.write(f"{name}: fetched {result['fetched']}, stored {result['stored']}")
+                self.stopping.wait(interval)
         except KeyboardInterrupt:
-            stop.set()
-
-    def _watch(self, pk: int, interval: float, stop: threading.Event) -> None:
-        """Poll, then wait in IDLE for the next mail; on errors wait --interval and start over."""
-        try:
-            while not stop.is_set():
-                box = Mailbox.objects.filter(pk=pk, active=True).first()
-                if box is None:
-                    return
-                if not self._poll(box):
-                    stop.wait(interval)
-                    continue
-                try:
-                    wait_for_mail(box, fallback=interval)
-                except MailboxError as exc:
-                    self.stderr.write(f"{box.name}: {exc}")
-                    stop.wait(interval)
+            pass
         finally:
-            connection.close()
+            self.stopping.set()
+            supervisor.join(15)
