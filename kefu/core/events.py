@@ -160,8 +160,11 @@ def run_queued_listeners(event_path: str, fields: dict, listener_paths: list[str
 
 def run_queued_batch(jobs: list) -> None:
     """The background job's body: each event's listeners, events in the order they were emitted."""
-    for event_path, fields, listener_paths in jobs:
-        run_queued_listeners(event_path, fields, listener_paths)
+    from kefu.core import config_cache
+
+    with config_cache.one_check():  # the configuration's shared version is read once per job
+        for event_path, fields, listener_paths in jobs:
+            run_queued_listeners(event_path, fields, listener_paths)
 
 
 def _run(listener: Listener, event: Event) -> None:

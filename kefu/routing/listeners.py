@@ -19,9 +19,9 @@ def ticket_created(event: TicketCreated) -> None:
 
 def fill_pool_of_new_ticket(event: TicketCreated) -> None:
     """Serve the team's pool oldest first: the new ticket gets an agent unless older ones wait."""
-    team_id = Ticket.objects.filter(pk=event.ticket_id).values_list("team_id", flat=True).first()
-    if team_id:
-        assignment.fill_pool(team_id=team_id)
+    team = assignment.team_of_ticket(event.ticket_id)
+    if team is not None:
+        assignment.fill_pool(team=team)
 
 
 def ticket_moved_or_done(event: TicketUpdated) -> None:

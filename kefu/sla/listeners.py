@@ -3,7 +3,7 @@
 from kefu.sla import services
 from kefu.sla.events import SlaBreached, SlaWarned
 from kefu.tickets.events import MessageAdded, TicketCreated, TicketUpdated
-from kefu.tickets.models import MessageKind, Ticket
+from kefu.tickets.models import MessageKind
 
 WATCHED_FIELDS = {"status", "priority", "category", "severity", "channel"}
 
@@ -40,6 +40,4 @@ def maybe_reopened(event: MessageAdded | TicketUpdated) -> None:
 
 
 def _refresh(ticket_id: int) -> None:
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is not None:
-        services.apply_policy(ticket=ticket)
+    services.refresh_clocks(ticket_id=ticket_id)

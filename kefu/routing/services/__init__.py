@@ -8,9 +8,11 @@ The other writes of routing live beside this module: `assignment` (which agent g
 tickets back from absent agents) and `escalation` (an escalated ticket moves to its new level's people).
 """
 
+import copy
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import time, timedelta
 from functools import partial
 from typing import Any
@@ -23,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
 from kefu.audit.services import record
-from kefu.core import clock
+from kefu.core import clock, config_cache
 from kefu.core.errors import InvalidInput, NotAllowed
-from kefu.sla.services import RULE_REASON, escalate_automatically
+from kefu.sla.services import RULE_REASON, escalate_automatically, only_row
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Category, MessageKind, Priority, Severity, Status, Ticket
 
@@ -65,12 +67,12 @@ def first_text(ticket: Ticket) -> str:
     """The ticket's first customer message or reply, read once per ticket object (rules and classifier)."""
     cached = getattr(ticket, "_routing_first_text", None)
     if cached is None:
-        message = (
+        texts = (
             ticket.messages.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY])
             .order_by("created_at", "id")
-            .first()
+            .values_list("body_text", flat=True)
         )
-        cached = ticket._routing_first_text = message.body_text if message else ""
+        cached = ticket._routing_first_text = next(iter(texts[:1]), "")
     return cached
 
 
@@ -115,7 +117,12 @@ def spec_of(rule: IntakeRule) -> rules.RuleSpec:
 
 
 def active_rules() -> list[rules.RuleSpec]:
-    return [spec_of(rule) for rule in IntakeRule.objects.filter(is_active=True)]
+    """The active rules in order (kept per process until configuration changes: kefu.core.config_cache)."""
+    return list(config_cache.get("routing.active_rules", _load_active_rules))
+
+
+def _load_active_rules() -> tuple[rules.RuleSpec, ...]:
+    return tuple(spec_of(rule) for rule in IntakeRule.objects.filter(is_active=True))
 
 
 def _changes_for(actions: rules.Actions) -> ticket_services.TicketChanges:
@@ -142,23 +149,33 @@ def _changes_for(actions: rules.Actions) -> ticket_services.TicketChanges:
     return changes
 
 
-def _claim(ticket: Ticket) -> RoutingDecision | None:
-    decision, created = RoutingDecision.objects.get_or_create(ticket=ticket)
-    return decision if created else None
+def _claim(ticket: Ticket, **fields) -> RoutingDecision | None:
+    """The ticket's decision row, created now; None when it exists (a retried event: routed before)."""
+    try:
+        with transaction.atomic():
+            return RoutingDecision.objects.create(ticket=ticket, **fields)
+    except IntegrityError:
+        return None
 
 
 def apply_intake_rules(*, ticket: Ticket, decision: RoutingDecision | None = None) -> RoutingDecision | None:
-    """Run the active rules in order on a new ticket, once: returns None when it was routed before."""
+    """Run the active rules in order on a new ticket, once: returns None when it was routed before.
+
+    `decision`: the ticket's decision row; an unsaved one is stored by the caller (route_new_ticket)."""
     # No savepoint of its own inside route_new_ticket's transaction: an error undoes that whole transaction.
     with transaction.atomic(savepoint=False):
-        decision = decision or _claim(ticket)
-        if decision is None:
-            return None
         specs = active_rules()
         outcomes, actions = rules.plan(specs, facts_for(ticket)) if specs else ([], rules.Actions())
         applied = [o.rule for o in outcomes if o.applied]
-        decision.rules = [{"id": r.id, "name": r.name, "set": _fields_of(r.actions)} for r in applied]
-        decision.save(update_fields=["rules"])
+        found = [{"id": r.id, "name": r.name, "set": _fields_of(r.actions)} for r in applied]
+        if decision is None:
+            decision = _claim(ticket, rules=found)  # claimed with what the rules did: one INSERT
+            if decision is None:
+                return None
+        else:
+            decision.rules = found
+            if decision.pk is not None:
+                decision.save(update_fields=["rules"])
         if not applied:
             return decision
         for rule in applied:
@@ -180,16 +197,23 @@ def _fields_of(actions: rules.Actions) -> list[str]:
 
 def route_new_ticket(*, ticket_id: int) -> RoutingDecision | None:
     """Intake rules, then the classifier, for a ticket just created on any channel (idempotent)."""
-    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
+    ticket = only_row(Ticket.objects.select_related("customer").filter(pk=ticket_id))
     if ticket is None:
         return None
-    with transaction.atomic():
-        decision = apply_intake_rules(ticket=ticket)
-        if decision is None:
-            return None
-        if decision.rules:  # the rules changed the ticket: the classifier sees it as they left it
-            ticket.refresh_from_db()
-        classify_ticket(ticket=ticket, decision=decision)
+    try:
+        with transaction.atomic():
+            # The decision row is written once, last, with what the rules and the classifier did. Its ticket
+            # is unique: a retried event's transaction fails there and undoes all it did (routed once).
+            decision = apply_intake_rules(ticket=ticket, decision=RoutingDecision(ticket=ticket))
+            if decision.rules:  # the rules changed the ticket: the classifier sees it as they left it
+                ticket.refresh_from_db()
+            classify_ticket(ticket=ticket, decision=decision)
+            if decision.pk is None:
+                decision.save()
+    except IntegrityError:
+        if RoutingDecision.objects.filter(ticket_id=ticket_id).exists():
+            return None  # routed before
+        raise
     return decision
 
 
@@ -205,7 +229,7 @@ def current_model_row() -> ClassifierModel | None:
 
 def current_models() -> tuple[int | None, dict[str, classifier.Classifier]]:
     """The newest trained models, loaded once per process and reloaded when a newer version appears."""
-    latest = ClassifierModel.objects.order_by("-version").values_list("pk", "version", "trained_at").first()
+    latest = config_cache.get("routing.latest_model", _latest_model)
     if latest is None:
         return None, {}
     with _cache_lock:
@@ -215,6 +239,43 @@ def current_models() -> tuple[int | None, dict[str, classifier.Classifier]]:
             _cache["models"] = {k: classifier.Classifier(p) for k, p in pipelines.items() if p is not None}
             _cache["version"] = latest
         return latest[1], _cache["models"]
+
+
+def _latest_model() -> tuple[int, int, Any] | None:
+    return ClassifierModel.objects.order_by("-version").values_list("pk", "version", "trained_at").first()
+
+
+@dataclass(frozen=True)
+class GuessTargets:
+    """What the classifier's labels name: categories by code (active or not), teams by id, the default team."""
+
+    categories: Mapping[str, Category]
+    teams: Mapping[int, Team]
+    default_team: Team | None
+
+    def category(self, code: str, *, active_only: bool = True) -> Category | None:
+        found = self.categories.get(code)
+        return copy.copy(found) if found is not None and (found.is_active or not active_only) else None
+
+    def team(self, label: str) -> Team | None:
+        found = self.teams.get(int(label)) if label.isdigit() else None
+        return copy.copy(found) if found is not None else None
+
+
+def guess_targets() -> GuessTargets:
+    """The categories and teams the classifier's guesses may name (kept per process: kefu.core.config_cache).
+
+    Callers get copies of the rows, so nothing they do to them reaches the process's copy."""
+    return config_cache.get("routing.guess_targets", _load_guess_targets)
+
+
+def _load_guess_targets() -> GuessTargets:
+    teams = list(Team.objects.all())  # ordered by name: the first default one, as `.first()` picked it
+    return GuessTargets(
+        categories={category.code: category for category in Category.objects.all()},
+        teams={team.pk: team for team in teams},
+        default_team=next((team for team in teams if team.is_default), None),
+    )
 
 
 def predict(text: str) -> tuple[int | None, dict[str, classifier.Prediction]]:
@@ -228,7 +289,8 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     if version is None:
         return decision
     set_by_rules = {name for r in decision.rules or [] for name in r.get("set", [])}
-    default_team = Team.objects.filter(is_default=True).first()
+    targets = guess_targets()
+    default_team = copy.copy(targets.default_team)
     wanted = {
         "category": "category" not in set_by_rules and ticket.category_id is None,
         # A team given by the channel (a mailbox's team) counts as routed; the default team does not.
@@ -247,7 +309,7 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     if want_category and "category" in predictions:
         guess = predictions["category"]
         decision.predicted_category, decision.category_confidence = guess.label, guess.confidence
-        category = found["category"] = Category.objects.filter(code=guess.label, is_active=True).first()
+        category = found["category"] = targets.category(guess.label)
         if category is not None and guess.confidence >= threshold:
             changes.category = category
         else:
@@ -255,7 +317,7 @@ def classify_ticket(*, ticket: Ticket, decision: RoutingDecision) -> RoutingDeci
     if want_team and "team" in predictions:
         guess = predictions["team"]
         decision.predicted_team, decision.team_confidence = guess.label, guess.confidence
-        team = found["team"] = Team.objects.filter(pk=int(guess.label)).first() if guess.label.isdigit() else None
+        team = found["team"] = targets.team(guess.label)
         if team is not None and guess.confidence >= threshold:
             changes.team = team
         else:
@@ -280,9 +342,9 @@ def _classified_data(decision: RoutingDecision, *, category=False, team=False) -
     so they are not read again; only an inactive category is looked for once more."""
     label = decision.predicted_team
     if decision.predicted_category and not category:
-        category = Category.objects.filter(code=decision.predicted_category).first()
+        category = guess_targets().category(decision.predicted_category, active_only=False)
     if team is False:
-        team = Team.objects.filter(pk=int(label)).first() if label.isdigit() else None
+        team = guess_targets().team(label)
     return {
         "version": decision.model_version,
         "category": category.name if category else decision.predicted_category,
@@ -536,4 +598,5 @@ def move_rule(*, actor, rule: IntakeRule, up: bool) -> None:
         ids[index], ids[other] = ids[other], ids[index]
         for position, pk in enumerate(ids, start=1):
             IntakeRule.objects.filter(pk=pk).exclude(position=position * 10).update(position=position * 10)
+        config_cache.changed()  # QuerySet.update() sends no signal
         record(actor=actor, action="routing.rule.move", obj=rule, changes={"position": [index + 1, other + 1]})

@@ -29,16 +29,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from kefu.accounts import roles
 from kefu.accounts.models import AssignmentStrategy, Presence, Team, User
 from kefu.core import clock
 from kefu.sla import rules as sla_rules
-from kefu.sla.models import BusinessCalendar, Escalation
-from kefu.sla.models import Level as EscalationLevel
-from kefu.sla.services import SENIOR_LEVELS, SUPERVISOR_ROLES, calendar_rules, current_level
+from kefu.sla.models import Escalation
+from kefu.sla.services import calendar_clocks, current_level, level_people, only_row
 from kefu.tickets import services as tickets
 from kefu.tickets.models import OPEN_STATUSES, Status, Ticket
 
@@ -49,7 +47,6 @@ BATCH = 100  # tickets one pass looks at (a pass is re-run by the next trigger)
 
 
 on_shift = sla_rules.is_open_at  # whether the calendar is open at `now`
-
 
 
 def candidates(
@@ -92,33 +89,12 @@ def candidates(
 
 
 def calendars_open(ids: Iterable[int | None], now: datetime) -> dict[int, bool]:
-    """Which of these shift calendars are open at `now` (one query for the calendars and their dates)."""
+    """Which of these shift calendars are open at `now` (the process's copy of the calendars: no query)."""
     wanted = {pk for pk in ids if pk}
     if not wanted:
         return {}
-    found = BusinessCalendar.objects.filter(pk__in=wanted).prefetch_related("dates")
-    return {cal.pk: on_shift(calendar_rules(cal), now) for cal in found}
-
-
-def level_people(team: Team, level: str) -> list[int] | None:
-    """Who may hold a ticket of `team` at a service level; None: any member (L1, or an L2 team's tickets).
-
-    L2: the team's senior agents (role or level L2/L3); a team other teams escalate to is all L2.
-    Supervisor: the team's supervisors and its lead.
-    """
-    if level == EscalationLevel.L1:
-        return None
-    staff = User.objects.filter(is_active=True, is_staff=True, teams=team)
-    if level == EscalationLevel.L2:
-        if Team.objects.filter(escalation_team=team).exists():
-            return None
-        found = staff.filter(Q(groups__name=roles.SENIOR_AGENT) | Q(level__in=SENIOR_LEVELS))
-    else:
-        found = staff.filter(groups__name__in=SUPERVISOR_ROLES)
-    people = set(found.values_list("pk", flat=True))
-    if level == EscalationLevel.SUPERVISOR and team.lead_id:
-        people.add(team.lead_id)
-    return sorted(people)
+    clocks = calendar_clocks()
+    return {pk: on_shift(clocks[pk], now) for pk in wanted if pk in clocks}
 
 
 def open_load(user_id: int) -> int:
@@ -140,7 +116,7 @@ def assign_new_ticket(*, ticket_id: int, now: datetime | None = None) -> Ticket 
         team = _lock_team_of(ticket_id)
         if team is None:
             return None
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        ticket = only_row(Ticket.objects.select_for_update().filter(pk=ticket_id))
         if (
             ticket is None
             or ticket.team_id != team.pk
@@ -183,9 +159,13 @@ def rebalance_agent(*, user_id: int, keep: int | None = None) -> int:
     return moved
 
 
-def fill_pool(*, team_id: int, now: datetime | None = None) -> int:
-    """Assign the team's waiting tickets, oldest first, while agents have room; returns how many."""
-    team = Team.objects.select_related("shift_calendar").filter(pk=team_id).first()
+def fill_pool(*, team_id: int | None = None, now: datetime | None = None, team: Team | None = None) -> int:
+    """Assign the team's waiting tickets, oldest first, while agents have room; returns how many.
+
+    `team`: the team already read (`team_of_ticket`), instead of `team_id`."""
+    if team is None:
+        team = Team.objects.filter(pk=team_id).first()
+    team_id = team.pk if team is not None else None
     if team is None or team.assignment_strategy == AssignmentStrategy.MANUAL or not candidates(team, now=now):
         return 0
     waiting = (
@@ -194,7 +174,12 @@ def fill_pool(*, team_id: int, now: datetime | None = None) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     waiting = list(waiting)
-    escalated = set(Escalation.objects.filter(ticket_id__in=waiting).values_list("ticket_id", flat=True))
+    # Whether to go on after a ticket nobody took; nothing comes after the last one (often the only one).
+    escalated = (
+        set(Escalation.objects.filter(ticket_id__in=waiting[:-1]).values_list("ticket_id", flat=True))
+        if len(waiting) > 1
+        else set()
+    )
     assigned = 0
     for ticket_id in waiting:
         if assign_new_ticket(ticket_id=ticket_id, now=now):
@@ -203,6 +188,11 @@ def fill_pool(*, team_id: int, now: datetime | None = None) -> int:
             break  # nobody on shift has room (skills fall back to anyone, so they fail only then too)
         # an escalated ticket waits for its level's people; the ones behind it may still be served
     return assigned
+
+
+def team_of_ticket(ticket_id: int) -> Team | None:
+    """The ticket's team, read with the ticket in one query."""
+    return only_row(Team.objects.filter(tickets=ticket_id))
 
 
 def fill_all_pools(*, now: datetime | None = None) -> int:
@@ -217,7 +207,8 @@ def fill_all_pools(*, now: datetime | None = None) -> int:
 
 def _members_over_cap(team: Team) -> list[int]:
     over = (
-        Ticket.objects.open().filter(assignee__teams=team)
+        Ticket.objects.open()
+        .filter(assignee__teams=team)
         .order_by()
         .values("assignee")
         .annotate(n=Count("pk"))

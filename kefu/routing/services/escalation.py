@@ -5,7 +5,8 @@ team, whose members all serve L2: the ticket moves there. The supervisor level i
 and its lead. Among those, the team's strategy picks (manual teams: the least loaded), only people on
 shift and online; nobody on shift at the supervisor level means the team lead takes it anyway. With
 nobody at all the ticket stays with its agent (or waits in the L2 team's queue) and the escalation's
-notifications still reach the level. The agent who had it is kept informed (kefu.notifications).
+notifications still reach the level. The agent who had it is told where it went (`handover_params`, sent
+by kefu.notifications) — by ticket number and names only, since moving to an L2 team may take their access.
 
 A supervisor who names the assignee while escalating (kefu.sla.services.escalate_ticket) decides
 instead, and anyone who reassigns the ticket before this runs wins: routing then leaves it alone.
@@ -34,7 +35,9 @@ EVENT = "escalation_routed"  # the timeline event (kefu.routing.texts.escalation
 def route_escalation(*, escalation_id: int, now: datetime | None = None) -> Escalation | None:
     """Hand an escalated ticket to its new level's people, once; None when it was routed before."""
     with transaction.atomic():
-        if not Escalation.objects.filter(pk=escalation_id, routed_at__isnull=True).update(routed_at=clock.now()):
+        if not Escalation.objects.filter(pk=escalation_id, routed_at__isnull=True).update(
+            routed_at=clock.now()
+        ):
             return None
         escalation = Escalation.objects.select_related("from_assignee", "ticket__team").get(pk=escalation_id)
         source = escalation.ticket.team
@@ -47,7 +50,9 @@ def route_escalation(*, escalation_id: int, now: datetime | None = None) -> Esca
             return escalation
         moved = target.pk != ticket.team_id
         if moved:
-            ticket = tickets.update_ticket(ticket=ticket, actor=None, changes=tickets.TicketChanges(team=target))
+            ticket = tickets.update_ticket(
+                ticket=ticket, actor=None, changes=tickets.TicketChanges(team=target)
+            )
         agent, reason = _pick(target, ticket, escalation, now=now)
         if agent is not None:
             ticket = tickets.assign_by_routing(ticket=ticket, assignee=agent, reason=reason)
@@ -75,7 +80,9 @@ def _still_ours(ticket: Ticket, escalation: Escalation) -> bool:
     )
 
 
-def _pick(team: Team, ticket: Ticket, escalation: Escalation, *, now: datetime | None) -> tuple[User | None, str]:
+def _pick(
+    team: Team, ticket: Ticket, escalation: Escalation, *, now: datetime | None
+) -> tuple[User | None, str]:
     """The level's person by the team's strategy (locked); the team lead at the top when nobody is on shift."""
     people = assignment.level_people(team, escalation.to_level)
     exclude = [escalation.from_assignee_id] if escalation.from_assignee_id else []
@@ -106,3 +113,25 @@ def _record(ticket: Ticket, escalation: Escalation, agent: User | None, moved_to
             "team": str(moved_to) if moved_to else "",
         },
     )
+
+
+def handover_params(escalation: Escalation, ticket: Ticket) -> dict | None:
+    """What the agent who had an escalated ticket is told of where it went; None when it is still theirs.
+
+    Only the ticket's number, the level and the names of its new team and assignee — never its subject or
+    the escalation's reason — so the notice may reach an agent who can no longer open the ticket.
+    `ticket` is read after routing, with `team` and `assignee` selected.
+    """
+    if escalation.from_assignee_id is None or ticket.assignee_id == escalation.from_assignee_id:
+        return None
+    team = ticket.team if ticket.team_id else None
+    if team is None and not ticket.assignee_id:
+        return None  # nowhere to name (taken off a team-less ticket): the level's notification covers it
+    return {
+        "handover": True,
+        "number": ticket.pk,
+        "to": escalation.to_level,
+        "team": team.name if team else "",
+        "team_en": team.name_en if team else "",
+        "assignee": ticket.assignee.name if ticket.assignee_id else "",
+    }

@@ -80,3 +80,30 @@ def test_features_and_weights_are_float32_to_halve_training_memory(trained):
 
     assert features.dtype == np.float32
     assert trained.pipeline.named_steps["model"].coef_.dtype == np.float32
+
+
+@pytest.mark.parametrize("labels", [("order", "complaint", "tech"), ("order", "tech")])
+def test_one_text_is_predicted_as_the_pipeline_predicts_it(labels):
+    """The direct arithmetic for one text (no scikit-learn overhead) gives the pipeline's label and
+    probability, for many labels (softmax) and for two (the logistic function)."""
+    pairs = [(text, label) for text, label in examples() if label in labels]
+    model = Classifier.train([t for t, _ in pairs], [label for _, label in pairs])
+    texts = [t for t, _ in pairs] + ["", "完全无关的内容", "zzz qqq", "订单 complaint login 投诉" * 50]
+    for text in texts:
+        expected = model.pipeline.predict_proba([text])[0]
+        got = model.predict(text)
+        best = int(expected.argmax())
+        assert got.label == str(model.pipeline.classes_[best])
+        assert got.confidence == pytest.approx(float(expected[best]), abs=1e-5)
+
+
+def test_a_pipeline_of_another_shape_is_predicted_by_scikit_learn(trained):
+    """A stored model built differently (here: no sublinear tf) still predicts, through the pipeline."""
+    from sklearn.base import clone
+
+    texts, labels = zip(*examples(), strict=True)
+    pipeline = clone(trained.pipeline).set_params(features__words__sublinear_tf=False)
+    other = Classifier(pipeline.fit(list(texts), list(labels)))
+    expected = other.pipeline.predict_proba(["我的订单还没有发货"])[0]
+    assert other.predict("我的订单还没有发货").confidence == pytest.approx(float(expected.max()))
+    assert other._one_text is None

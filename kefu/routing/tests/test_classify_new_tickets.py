@@ -104,3 +104,17 @@ def test_without_a_trained_model_new_tickets_are_left_as_they_are(customer, defa
     ticket.refresh_from_db()
     assert ticket.team == default_team and not ticket.tags.exists()
     assert not ticket.messages.filter(kind="event").exists()
+
+
+def test_a_retried_created_event_classifies_the_ticket_only_once(history, customer):
+    """The decision row is written last, with the classifier's guess: a second run of the same event
+    is undone by it and leaves one decision and one timeline event."""
+    services.retrain_classifier()
+    ticket = TicketFactory(customer=customer, subject="投诉", first_message="快递员态度恶劣，我要投诉！")
+
+    first = services.route_new_ticket(ticket_id=ticket.pk)
+    again = services.route_new_ticket(ticket_id=ticket.pk)
+
+    assert first is not None and first.model_version is not None and again is None
+    assert RoutingDecision.objects.filter(ticket=ticket).count() == 1
+    assert ticket.messages.filter(event_type="classified").count() == 1
