@@ -25,6 +25,7 @@ from kefu.accounts import services as accounts_services
 from kefu.accounts.models import Team, User
 from kefu.audit.models import AuditEntry
 from kefu.core.errors import DomainError
+from kefu.sla.models import BusinessCalendar
 from kefu.tickets.models import Category, CustomField, Macro, Priority, Tag
 
 from . import services
@@ -80,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm(MANAGE_CONFIGURATION):
         for section in SECTIONS.values():
             counts[section.slug] = section.model.objects.count()
+        counts["calendars"] = BusinessCalendar.objects.count()
     return render(request, "administration/home.html", {"counts": counts, "sections": SECTIONS.values()})
 
 
@@ -447,7 +449,7 @@ def _audit_object_types() -> list[tuple[str, str]]:
 
     labels = []
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "customers", "tickets", "audit", "api"} or model is Macro:
+        if model._meta.app_label in {"accounts", "customers", "tickets", "audit", "api"} or model in (Macro, BusinessCalendar):
             labels.append((model._meta.label_lower, str(model._meta.verbose_name)))
     return sorted(set(labels), key=lambda item: item[1])
 

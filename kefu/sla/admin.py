@@ -1,10 +1,13 @@
 """SLA configuration in the Django admin (audited: it moves every deadline): calendars, policies; breaches and escalations read-only."""
 
+from django import forms
 from django.contrib import admin
 
 from kefu.administration.admin_tools import AuditedAdmin, ReadOnlyAdmin
+from kefu.core.errors import InvalidInput
 
 from .models import BusinessCalendar, CalendarDate, Escalation, SlaEvent, SlaPolicy
+from .policies import POLICY_FIELDS, check_policy
 
 
 class CalendarDateInline(admin.TabularInline):
@@ -18,8 +21,28 @@ class BusinessCalendarAdmin(AuditedAdmin):
     inlines = [CalendarDateInline]
 
 
+class SlaPolicyAdminForm(forms.ModelForm):
+    """The admin's policy form, held to the same rules as /manage/sla/ (no negative or absurd targets)."""
+
+    class Meta:
+        model = SlaPolicy
+        fields = ("name", "position", *POLICY_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if any(name in self.errors for name in POLICY_FIELDS):
+            return data  # a field is already refused: its own message says why
+        values = {name: data.get(name) for name in POLICY_FIELDS if name in self.fields}
+        try:
+            data.update(check_policy(values))
+        except InvalidInput as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+        return data
+
+
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(AuditedAdmin):
+    form = SlaPolicyAdminForm
     list_display = (
         "name",
         "position",

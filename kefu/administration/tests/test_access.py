@@ -21,6 +21,10 @@ PAGES = [
     "/manage/fields/",
     "/manage/fields/new/",
     "/manage/audit/",
+    "/manage/calendars/",
+    "/manage/calendars/new/",
+    "/manage/sla/",
+    "/manage/sla/new/",
 ]
 
 
