@@ -1,8 +1,10 @@
 """Who hears of what (wired in kefu.config.listeners; these run after the change committed)."""
 
+from kefu.routing.services.escalation import handover_params
 from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
 from kefu.sla.models import Escalation, SlaTarget
-from kefu.sla.services import escalation_targets, supervisors_of
+from kefu.sla.services import escalation_targets, only_row, supervisors_of
+from kefu.tickets.access import viewers_among
 from kefu.tickets.events import MessageAdded, TicketAssigned
 from kefu.tickets.models import MessageKind, Ticket
 
@@ -11,7 +13,8 @@ from .services import notify
 
 
 def _ticket(ticket_id: int) -> Ticket | None:
-    return Ticket.objects.select_related("assignee", "team__lead", "customer").filter(pk=ticket_id).first()
+    # No ORDER BY for a lookup by key: compiling the ticket's default ordering costs each job CPU.
+    return only_row(Ticket.objects.select_related("assignee", "team__lead", "customer").filter(pk=ticket_id))
 
 
 def _lead(ticket: Ticket):
@@ -60,18 +63,37 @@ def ticket_escalated(event: TicketEscalated) -> None:
         return
     # Routing has handed the ticket on by now (kefu.config.listeners orders it first): the new assignee
     # and the agent who had it both hear of it.
+    previous = escalation.from_assignee
+    handover = handover_params(escalation, ticket) if previous is not None else None
     notify(
         recipients=[
-            *escalation_targets(ticket, escalation.to_level),
-            _lead(ticket),
-            ticket.assignee,
-            escalation.from_assignee,
+            user
+            for user in (
+                *escalation_targets(ticket, escalation.to_level),
+                _lead(ticket),
+                ticket.assignee,
+                previous,
+            )
+            if handover is None or user is None or user.pk != previous.pk
         ],
         kind=Kind.ESCALATED,
         ticket=ticket,
         actor=escalation.actor,
         params={"from": escalation.from_level, "to": escalation.to_level, "reason": escalation.reason},
     )
+    if handover is not None:
+        _tell_previous_assignee(previous, ticket, escalation, handover)
+
+
+def _tell_previous_assignee(previous, ticket: Ticket, escalation: Escalation, handover: dict) -> None:
+    """Where the ticket went, to the agent who had it. One who lost access to it (moved to an L2 team) gets
+    the number and names only, with no link — even after escalating it themselves, as they cannot look."""
+    if viewers_among([previous], ticket):
+        notify(
+            recipients=[previous], kind=Kind.ESCALATED, ticket=ticket, actor=escalation.actor, params=handover
+        )
+    else:
+        notify(recipients=[previous], kind=Kind.ESCALATED, params=handover)
 
 
 def message_added(event: MessageAdded) -> None:

@@ -1,5 +1,6 @@
 """A notification told as a sentence, in the active language (pages and e-mails both use this)."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.sla.texts import level_label, reason_text, target_label
@@ -26,6 +27,8 @@ def describe(note: Notification) -> str:
         return _("Ticket %(ticket)s “%(subject)s” is about to miss its %(target)s target") % values
     if note.kind == Kind.SLA_BREACH:
         return _("Ticket %(ticket)s “%(subject)s” missed its %(target)s target") % values
+    if note.kind == Kind.ESCALATED and params.get("handover"):
+        return _handover(note, params)
     if note.kind == Kind.ESCALATED:
         if values["reason"]:
             return _("%(actor)s escalated ticket %(ticket)s “%(subject)s” to %(to)s: %(reason)s") % values
@@ -33,3 +36,20 @@ def describe(note: Notification) -> str:
     if note.kind == Kind.REPLIED:
         return _("%(author)s wrote on ticket %(ticket)s “%(subject)s”") % values
     return _("Ticket %(ticket)s “%(subject)s” changed") % values
+
+
+def _handover(note: Notification, params: dict) -> str:
+    """To the agent who had an escalated ticket: where it went, by number and names only (they may have lost
+    access to it; kefu.routing.services.escalation.handover_params)."""
+    english = (get_language() or "").startswith("en")
+    values = {
+        "ticket": f"#{note.ticket_id or params.get('number') or ''}",
+        "to": level_label(params.get("to")),
+        "team": (english and params.get("team_en")) or params.get("team") or "",
+        "assignee": params.get("assignee") or "",
+    }
+    if values["assignee"] and values["team"]:
+        return _("Ticket %(ticket)s you had went to %(to)s: now with %(assignee)s in team %(team)s") % values
+    if values["assignee"]:
+        return _("Ticket %(ticket)s you had went to %(to)s: now with %(assignee)s") % values
+    return _("Ticket %(ticket)s you had went to %(to)s: waiting in the queue of team %(team)s") % values
