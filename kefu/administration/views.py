@@ -25,7 +25,7 @@ from kefu.accounts import services as accounts_services
 from kefu.accounts.models import Team, User
 from kefu.audit.models import AuditEntry
 from kefu.core.errors import DomainError
-from kefu.sla.models import BusinessCalendar
+from kefu.sla.models import BusinessCalendar, SlaPolicy
 from kefu.tickets.models import Category, CustomField, Macro, Priority, Tag
 
 from . import services
@@ -82,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for section in SECTIONS.values():
             counts[section.slug] = section.model.objects.count()
         counts["calendars"] = BusinessCalendar.objects.count()
+        counts["sla"] = SlaPolicy.objects.count()
     return render(request, "administration/home.html", {"counts": counts, "sections": SECTIONS.values()})
 
 
@@ -449,7 +450,7 @@ def _audit_object_types() -> list[tuple[str, str]]:
 
     labels = []
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "customers", "tickets", "audit", "api"} or model in (Macro, BusinessCalendar):
+        if model._meta.app_label in {"accounts", "customers", "tickets", "audit", "api"} or model in (Macro, BusinessCalendar, SlaPolicy):
             labels.append((model._meta.label_lower, str(model._meta.verbose_name)))
     return sorted(set(labels), key=lambda item: item[1])
 
