@@ -8,7 +8,16 @@ from kefu.accounts.models import Team, User
 from kefu.core.crypto import lookup_hash
 from kefu.customers.models import Customer, Identity, IdentityKind
 from kefu.customers.rules import normalize_identity
-from kefu.tickets.models import AuthorKind, Category, Macro, Message, MessageKind, Priority, Ticket
+from kefu.tickets.models import (
+    AuthorKind,
+    Category,
+    Macro,
+    Message,
+    MessageKind,
+    Priority,
+    Ticket,
+    priority_rank_of,
+)
 from kefu.tickets.search import index_ticket
 
 PASSWORD = "correct-horse-battery-staple"
@@ -101,6 +110,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyAttribute(lambda t: t.created_at)
     message_count = 1
+    priority_rank = factory.LazyAttribute(lambda t: priority_rank_of(getattr(t, "priority", None)))
 
     @factory.post_generation
     def first_message(self, create, extracted, **kwargs):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.administration.admin_tools import AuditedAdmin
 
-from .models import Attachment, Category, CustomField, Macro, Message, Priority, Tag, Ticket
+from .models import Attachment, Category, CustomField, Macro, Message, Priority, Tag, Ticket, priority_rank_of
 
 
 @admin.register(Category)
@@ -99,6 +99,10 @@ class TicketAdmin(AuditedAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        obj.priority_rank = priority_rank_of(obj.priority)  # the queue sorts by this copy
+        super().save_model(request, obj, form, change)
 
 
 class AttachmentInline(admin.TabularInline):

@@ -93,7 +93,8 @@ _NO_PRIORITY = '<span class="muted">—</span>'
 
 
 def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
-    """The <tr> of every queue row (prepared by `queue._prepare_rows`), escaped as the template would."""
+    """The <tr> of every queue row (prepared by `queue._attach_customer_names` and `queue._prepare_rows`),
+    escaped as the template would."""
     unassigned = f'<span class="muted">{_esc(gettext("Unassigned"))}</span>'
     parts = []
     for ticket in tickets:
@@ -105,7 +106,9 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
         )
         tags = ticket.tag_list
         tags_html = (
-            '<span class="tags">' + "".join(f'<span class="tag">{_esc(t.name)}</span>' for t in tags) + "</span>"
+            '<span class="tags">'
+            + "".join(f'<span class="tag">{_esc(t.name)}</span>' for t in tags)
+            + "</span>"
             if tags
             else ""
         )
@@ -123,7 +126,7 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
                 subject=_esc(ticket.subject),
                 severity=severity,
                 tags=tags_html,
-                customer=_esc(ticket.customer.name),
+                customer=_esc(ticket.customer_name),
                 status=_esc(ticket.status),
                 status_label=_esc(ticket.status_label),
                 priority=priority,

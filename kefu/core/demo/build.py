@@ -39,6 +39,7 @@ from kefu.tickets.models import (
     Tag,
     Ticket,
     TicketSearchEntry,
+    priority_rank_of,
 )
 from kefu.tickets.search import index_tickets
 
@@ -596,6 +597,8 @@ def _make_ticket(rng, config: Configuration, customer: Customer, now: datetime, 
             t for s, t in zip(steps, times, strict=True) if s.kind == MessageKind.CUSTOMER
         ),
     )
+    # Written without the services: the copy of the priority's rank the queue sorts by is filled here.
+    ticket.priority_rank = priority_rank_of(ticket.priority)
     for step, when in zip(steps, times, strict=True):
         if step.mark == "first_response":
             ticket.first_response_at = when

@@ -37,6 +37,7 @@ TICKET_FIELDS = (
     "status",
     "category_id",
     "priority_id",
+    "priority_rank",
     "severity",
     "channel",
     "team_id",
@@ -232,7 +233,9 @@ class _Generator:
         self.priority_cum = _cumulative(_PRIORITY_WEIGHTS)
         self.status_cum = [(age, statuses, _cumulative(w)) for age, statuses, w in _STATUS_BY_AGE]
         self.category_ids = {code: config.categories[code].pk for code in self.categories}
-        self.priority_ids = [config.priorities[code].pk for code in _PRIORITY_CODES]
+        self.priorities = [
+            (config.priorities[code].pk, config.priorities[code].rank) for code in _PRIORITY_CODES
+        ]
         self.team = {code: config.teams[name] for code, name in data.CATEGORY_TEAM.items()}
         self.agents = {
             code: [u.pk for u in config.team_members[name]] or [None]
@@ -350,7 +353,7 @@ class _Generator:
                 subject.replace(_NAME, customer_name)[:255],
                 status,
                 self.category_ids[category],
-                self.priority_ids[_pick(rng, self.priority_cum)],
+                *self.priorities[_pick(rng, self.priority_cum)],  # priority_id, priority_rank
                 "normal",
                 channel,
                 team.pk,
