@@ -257,7 +257,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kefu.api.authentication.KefuTokenAuthentication",  # DRF's, with its query built once
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kefu.api.permissions.IsStaffUser"],

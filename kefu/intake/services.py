@@ -92,17 +92,22 @@ def ingest(inbound: InboundMessage, *, reopen_closed: bool = True, follow_up_clo
 def _already_stored(inbound: InboundMessage) -> Message | None:
     if not inbound.external_id:
         return None
-    return (
-        Message.objects.select_related("ticket")
-        .filter(channel=inbound.channel, external_id=inbound.external_id[:255])
-        .first()
-    )
+    messages = Message.objects.select_related("ticket")
+    return _by_external_id(messages, inbound.channel, inbound.external_id).first()
+
+
+def _by_external_id(rows, channel: str, external_id: str):
+    """The rows (messages or tickets) of `channel` with this external id, found by their unique index.
+
+    The index's condition (external_id <> '') is repeated: SQLite uses a partial index only when the query
+    states its condition; without it each look-up read every message (8 ms at 35,000, growing with them)."""
+    return rows.filter(channel=channel, external_id=external_id[:255]).exclude(external_id="")
 
 
 def _thread_for(inbound: InboundMessage, customer, *, reopen_closed: bool) -> Ticket | None:
     ticket = None
     if inbound.thread_id:
-        ticket = Ticket.objects.filter(channel=inbound.channel, external_id=inbound.thread_id[:255]).first()
+        ticket = _by_external_id(Ticket.objects, inbound.channel, inbound.thread_id).first()
     if ticket is None and inbound.ticket_number:
         # A number alone is only trusted for the customer's own ticket.
         ticket = Ticket.objects.filter(pk=inbound.ticket_number, customer=customer).first()

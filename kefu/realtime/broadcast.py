@@ -82,7 +82,13 @@ def broadcast_many(sends: Sends) -> None:
         socket.batches.append(sends)
         return
     layer = get_channel_layer()
-    if layer is None or not sends:
+    if layer is None:
+        return
+    if isinstance(layer, InMemoryChannelLayer):
+        # Its groups live in this process: a group without sockets needs no hop to the event loop (in a
+        # process that serves no sockets, like a test or a command, that hop would build a loop per call).
+        sends = [(group, message) for group, message in sends if layer.groups.get(group)]
+    if not sends:
         return
     try:
         if isinstance(layer, InMemoryChannelLayer):
@@ -94,6 +100,15 @@ def broadcast_many(sends: Sends) -> None:
 
 
 async def _send_all(layer, sends: Sends) -> None:
+    if len(sends) == 1:  # the usual single push: no gather and its tasks
+        group, message = sends[0]
+        try:
+            await layer.group_send(group, message)
+        except Exception as error:
+            log.warning(
+                "realtime push %s to %s failed", message.get("frame", {}).get("type"), group, exc_info=error
+            )
+        return
     results = await asyncio.gather(
         *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
     )
@@ -109,22 +124,7 @@ def broadcast(group: str, event: str, payload: dict[str, Any], *, recheck_access
     Layer errors (Redis down, a full channel, a timeout) are logged and swallowed: the change is already
     committed and a missed hint only delays a page refresh.
     """
-    message = push_message(event, payload, recheck_access=recheck_access)
-    socket = _socket.get()
-    if socket is not None:  # in a consumer's database call: the consumer sends it
-        socket.batches.append([(group, message)])
-        return
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        if isinstance(layer, InMemoryChannelLayer):
-            # Its sockets live on this ASGI server's own event loop: run there (we are in its worker thread).
-            async_to_sync(layer.group_send)(group, message)
-        else:
-            _sender.run(layer.group_send(group, message), timeout=PUSH_TIMEOUT)
-    except Exception:
-        log.warning("realtime push %s to %s failed", event, group, exc_info=True)
+    broadcast_many([(group, push_message(event, payload, recheck_access=recheck_access))])
 
 
 class _SenderLoop:

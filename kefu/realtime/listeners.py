@@ -7,32 +7,28 @@ see that ticket.
 """
 
 from kefu.notifications.events import NotificationCreated, NotificationsRead
-from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
+from kefu.tickets.events import MessageAdded, TicketAssigned, TicketUpdated
 
 from . import groups
-from .broadcast import broadcast
+from .broadcast import broadcast, broadcast_many, push_message
 
 # A change of these fields can take the ticket away from someone watching it.
 ACCESS_FIELDS = frozenset({"team", "assignee"})
 
 
-def ticket_created(event: TicketCreated) -> None:
-    # No queue hint of its own: a new ticket always comes with its first message (`create_ticket` emits
-    # MessageAdded in the same transaction), whose push right after this one tells every queue.
-    _changed(event.ticket_id, what="created", actor=None, tell_queues=False)
-
-
 def message_added(event: MessageAdded) -> None:
-    _changed(event.ticket_id, what="message", actor=event.actor_id, kind=event.kind, message=event.message_id)
+    # A new ticket (TicketCreated has no listener here) is announced by its first message: the "created"
+    # frame goes out with the "message" frame and the queue hint in the same layer call.
+    created = [{"what": "created", "actor": None}] if event.opens_ticket else []
+    added = {"what": "message", "actor": event.actor_id, "kind": event.kind, "message": event.message_id}
+    _changed(event.ticket_id, *created, added)
 
 
 def ticket_updated(event: TicketUpdated) -> None:
     fields = list(event.fields)
     _changed(
         event.ticket_id,
-        what="updated",
-        actor=event.actor_id,
-        fields=fields,
+        {"what": "updated", "actor": event.actor_id, "fields": fields},
         recheck_access=bool(ACCESS_FIELDS.intersection(fields)),
     )
 
@@ -40,20 +36,23 @@ def ticket_updated(event: TicketUpdated) -> None:
 def ticket_assigned(event: TicketAssigned) -> None:
     _changed(
         event.ticket_id,
-        what="assigned",
-        actor=event.actor_id,
-        assignee=event.assignee_id,
+        {"what": "assigned", "actor": event.actor_id, "assignee": event.assignee_id},
         recheck_access=True,
     )
 
 
-def _changed(
-    ticket_id: int, *, what: str, actor: int | None, recheck_access: bool = False, tell_queues: bool = True, **extra
-) -> None:
-    payload = {"ticket": ticket_id, "what": what, "actor": actor, **extra}
-    broadcast(groups.ticket(ticket_id), "ticket.changed", payload, recheck_access=recheck_access)
-    if tell_queues:
-        broadcast(groups.QUEUE, "queue.changed", {})
+def _changed(ticket_id: int, *changes: dict, recheck_access: bool = False) -> None:
+    """One `ticket.changed` frame per change to the ticket's watchers, then the queue hint: one layer call
+    for all of them (each call waits for the layer: a Redis round trip, or a hop to the event loop)."""
+    group = groups.ticket(ticket_id)
+    sends = [
+        (
+            group,
+            push_message("ticket.changed", {"ticket": ticket_id, **change}, recheck_access=recheck_access),
+        )
+        for change in changes
+    ]
+    broadcast_many([*sends, (groups.QUEUE, push_message("queue.changed", {}))])
 
 
 def notifications_changed(event: NotificationCreated | NotificationsRead) -> None:

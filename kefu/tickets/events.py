@@ -16,6 +16,7 @@ class MessageAdded(Event):
     message_id: int
     kind: str
     actor_id: int | None = None  # the staff author; None for customers, bots and the system
+    opens_ticket: bool = False  # the first message of a new ticket (emitted right after its TicketCreated)
 
 
 @dataclass(frozen=True, kw_only=True)
