@@ -20,7 +20,8 @@ class ChatAccepted(Event):
 @dataclass(frozen=True, kw_only=True)
 class ChatEnded(Event):
     conversation_id: int
-    idle: bool = False  # ended by the idle-chat job, not by a person on a socket (who pushed it already)
+    actor_id: int | None = None  # the staff user who ended it; None: the visitor or the idle-chat job
+    idle: bool = False  # ended by the idle-chat job
 
 
 @dataclass(frozen=True, kw_only=True)

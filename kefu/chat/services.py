@@ -5,6 +5,7 @@ whose listener pushes it to the sockets; other pushes are the consumers' busines
 """
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -83,6 +84,7 @@ def open_conversation(*, site: ChatSite, visitor_id: str) -> Conversation | None
     """The visitor's open conversation on this site, if any (the only way a visitor reaches a chat)."""
     return (
         Conversation.objects.filter(site=site, visitor_id=visitor_id, status__in=OPEN_STATUSES)
+        .select_related("agent")
         .order_by("-pk")
         .first()
     )
@@ -269,8 +271,11 @@ def _store(conversation: Conversation, client_id: str, fields: dict) -> Posted:
         if previous:
             return previous
         raise Conflict(_("This chat has ended."))
+    # Alone, the INSERT is its own transaction (autocommit): no BEGIN and COMMIT round trips around it, and
+    # the listener runs once it is stored. Inside a caller's transaction a savepoint keeps that usable.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if in_transaction else nullcontext():
             message = ChatMessage.objects.create(conversation=conversation, client_id=client_id, **fields)
             emit(ChatMessagePosted(conversation_id=conversation.pk, message_id=message.pk))
     except IntegrityError:  # a concurrent re-send of the same client id won
@@ -643,11 +648,15 @@ def end(*, conversation: Conversation, actor=None, idle: bool = False) -> Conver
             and ticket.status in (Status.NEW, Status.OPEN)
             and can_work_ticket(note_author, ticket)
         ):
-            conversation.ticket = ticket_services.change_status(ticket=ticket, actor=note_author, status=Status.SOLVED)
+            conversation.ticket = ticket_services.change_status(
+                ticket=ticket, actor=note_author, status=Status.SOLVED
+            )
         elif actor is None and conversation.phase == Phase.BOT and not conversation.follow_up:
             # The bot answered and the visitor is done: nothing waits for a person.
-            conversation.ticket = ticket_services.close_by_customer(ticket=ticket, customer=conversation.customer)
-        emit(ChatEnded(conversation_id=conversation.pk, idle=idle))
+            conversation.ticket = ticket_services.close_by_customer(
+                ticket=ticket, customer=conversation.customer
+            )
+        emit(ChatEnded(conversation_id=conversation.pk, actor_id=actor.pk if actor else None, idle=idle))
     return conversation
 
 

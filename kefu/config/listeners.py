@@ -12,8 +12,8 @@ def connect() -> None:
     from kefu.realtime import listeners as realtime
     from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
 
-    # Live updates: watchers of the ticket get `ticket.changed`, every staff socket a `queue.changed` hint.
-    subscribe(TicketCreated, realtime.ticket_created)
+    # Live updates: watchers of the ticket get `ticket.changed`, every staff socket a `queue.changed` hint
+    # (a new ticket's "created" frame goes with its first message's: one push per new ticket, not two).
     subscribe(MessageAdded, realtime.message_added)
     subscribe(TicketUpdated, realtime.ticket_updated)
     subscribe(TicketAssigned, realtime.ticket_assigned)
@@ -83,13 +83,13 @@ def connect() -> None:
 
     # Live chat: every chat message (visitor, agent, bot, system line, note) is pushed by one listener to the
     # visitor's tabs, the chat's agent and supervisors who joined it; an agent coming online is offered the
-    # oldest waiting chat; chats the idle job ends are pushed to the widget and the console.
+    # oldest waiting chat; every ending of a chat is pushed to the widget and the consoles.
     from kefu.chat.events import ChatEnded, ChatMessagePosted
     from kefu.realtime import chat_listeners
 
     subscribe(ChatMessagePosted, chat_listeners.chat_message_posted)
     subscribe(PresenceChanged, chat_listeners.offer_waiting_chat)
-    subscribe(ChatEnded, chat_listeners.chat_ended_by_the_server)
+    subscribe(ChatEnded, chat_listeners.chat_ended)
 
 
 def _email_mailbox(ticket) -> dict[str, str]:

@@ -15,7 +15,8 @@ Frames from the browser:
   {"type": "chat.sync", "conversation": 5}           after a reconnect: the window again (what was missed);
                                                      a supervisor's joined window follows the chat again
 Frames to the browser (besides the pushes `chat.offer`, `chat.message`, `chat.ended`, `chat.queue`,
-`chat.typing`, `chat.read`; every chat message is pushed by the listener in realtime/chat_listeners.py).
+`chat.typing`, `chat.read`; every chat message and every ending is pushed by the listeners in
+realtime/chat_listeners.py).
 A supervisor's new socket (reload, lost network, another process) gets `chat.accepted` with `joined` for
 each open chat they had joined, and follows it again (kept per user in the cache):
   {"type": "chat.accepted", "conversation": 5, "customer": "...", "profile": {...}, "messages": [...],
@@ -41,6 +42,7 @@ from kefu.tickets.models import Ticket
 
 from . import groups
 from .broadcast import from_socket, push_message
+from .chat_work import chat_database, chat_turn
 
 FRAMES = (
     "chat.accept",
@@ -80,14 +82,23 @@ def _message_frame(message: ChatMessage) -> dict:
 LIGHT_FRAMES = ("chat.send", "chat.note", "chat.typing", "chat.read")
 
 
-@database_sync_to_async
-def _conversation(conversation_id, kind: str) -> Conversation | None:
+def _load(conversation_id, kind: str) -> Conversation | None:
     if isinstance(conversation_id, bool) or not isinstance(conversation_id, int) or conversation_id <= 0:
         return None
     chats = Conversation.objects.all()
     if kind not in LIGHT_FRAMES:
         chats = chats.select_related("customer", "agent", "site", "ticket", "topic")
     return chats.filter(pk=conversation_id).first()
+
+
+# The busy frames run on the chat threads (chat_work); the rest on the process's database thread.
+_light_conversation = chat_database(_load)
+_conversation_with_related = database_sync_to_async(_load)
+
+
+async def _conversation(conversation_id, kind: str) -> Conversation | None:
+    load = _light_conversation if kind in LIGHT_FRAMES else _conversation_with_related
+    return await load(conversation_id, kind)
 
 
 @database_sync_to_async
@@ -142,7 +153,7 @@ def _window(conversation: Conversation, user, joined: bool) -> dict:
     return window_frame(conversation, user, joined=joined)
 
 
-@database_sync_to_async
+@chat_database
 def _send(conversation: Conversation, user, text: str, client_id: str, note: bool) -> int:
     post = services.post_note if note else services.post_agent_message
     return post(conversation=conversation, actor=user, text=text, client_id=client_id).message.pk
@@ -153,7 +164,7 @@ def _end(conversation: Conversation, user) -> None:
     services.end(conversation=conversation, actor=user)
 
 
-@database_sync_to_async
+@chat_database
 def _read(conversation: Conversation, up_to: int) -> bool:
     return services.mark_read(conversation=conversation, by_visitor=False, up_to=up_to)
 
@@ -233,19 +244,21 @@ def _positive(value: object) -> bool:
 async def handle(consumer, content: dict) -> None:
     """One chat frame from an agent socket (`consumer` is an AgentConsumer with a staff user)."""
     kind = content["type"]
-    conversation = await _conversation(content.get("conversation"), kind)
-    if conversation is None or not await _allowed(consumer.user, kind, conversation):
-        await _error(consumer, "not_found", content.get("conversation"))
-        return
-    # What listeners push meanwhile goes out from here once the handler is done (after its own answer);
-    # the sender's own chat message is not pushed back to it (it has the ack).
-    async with from_socket(consumer, skip=kind in ("chat.send", "chat.note")):
-        try:
-            await HANDLERS[kind](consumer, conversation, content)
-        except Conflict as error:
-            await _error(consumer, "taken", conversation.pk, str(error.message))
-        except DomainError as error:
-            await _error(consumer, "invalid", conversation.pk, str(error.message))
+    # The chat's turn: its work and pushes wait for what its other sockets sent before (chat_work).
+    async with chat_turn(content.get("conversation")):
+        conversation = await _conversation(content.get("conversation"), kind)
+        if conversation is None or not await _allowed(consumer.user, kind, conversation):
+            await _error(consumer, "not_found", content.get("conversation"))
+            return
+        # What listeners push meanwhile goes out from here once the handler is done (after its own answer);
+        # the sender's own chat message is not pushed back to it (it has the ack).
+        async with from_socket(consumer, skip=kind in ("chat.send", "chat.note")):
+            try:
+                await HANDLERS[kind](consumer, conversation, content)
+            except Conflict as error:
+                await _error(consumer, "taken", conversation.pk, str(error.message))
+            except DomainError as error:
+                await _error(consumer, "invalid", conversation.pk, str(error.message))
 
 
 async def _allowed(user, kind: str, conversation: Conversation) -> bool:
@@ -402,16 +415,7 @@ async def _on_link(consumer, conversation: Conversation, content: dict) -> None:
 
 
 async def _on_end(consumer, conversation: Conversation, content: dict) -> None:
-    layer = consumer.channel_layer
-    await _end(conversation, consumer.user)
-    await layer.group_send(groups.chat(conversation.pk), push_message("ended", {}))
-    ended = push_message("chat.ended", {"conversation": conversation.pk})
-    await layer.group_send(groups.user(consumer.user.pk), ended)
-    if conversation.agent_id and conversation.agent_id != consumer.user.pk:
-        await layer.group_send(groups.user(conversation.agent_id), ended)
-    await layer.group_send(groups.chat_staff(conversation.pk), ended)
-    await _offer_and_hint(layer)  # room for another chat
-    await queue_moved(layer)
+    await _end(conversation, consumer.user)  # the ChatEnded listener tells everyone (this socket too)
 
 
 async def _offer_and_hint(layer) -> None:

@@ -1,7 +1,7 @@
 """Live-chat pushes made by listeners (wired in kefu.config.listeners, run after commit): every chat message
-(visitor, agent, bot, system line, note) to everyone following the chat, an agent coming online, a chat
-ended by the idle job. Other changes made on a socket are pushed by its consumer (realtime/chat.py, the
-widget consumer).
+(visitor, agent, bot, system line, note) to everyone following the chat, an agent coming online, every
+ending of a chat (the visitor's, an agent's or supervisor's, the idle job's). Other changes made on a socket
+are pushed by its consumer (realtime/chat.py, the widget consumer).
 """
 
 from django.db.models import F
@@ -59,10 +59,14 @@ def offer_waiting_chat(event: PresenceChanged) -> None:
     broadcast(groups.user(offer.agent.pk), "chat.offer", frame)
 
 
-def chat_ended_by_the_server(event: ChatEnded) -> None:
-    """Tell the visitor's widget and the staff following the chat that it is over."""
-    if not event.idle:
-        return
+def chat_ended(event: ChatEnded) -> None:
+    """The one push of a chat's end, whoever ended it: the visitor's widget, the chat's agent, the staff
+    user who ended it, supervisors who joined it; consoles refresh the queue and waiting visitors hear
+    their place; the agent's freed place is offered to the next waiting chat.
+
+    Ended on a socket, these go out from that socket after its own handler (`from_socket`), the socket
+    included.
+    """
     conversation = Conversation.objects.filter(pk=event.conversation_id).only("pk", "agent_id").first()
     if conversation is None:
         return
@@ -71,7 +75,13 @@ def chat_ended_by_the_server(event: ChatEnded) -> None:
         (groups.chat(conversation.pk), push_message("ended", {})),
         (groups.chat_staff(conversation.pk), ended),
     ]
-    if conversation.agent_id:
-        sends.append((groups.user(conversation.agent_id), ended))
+    for user_id in dict.fromkeys((conversation.agent_id, event.actor_id)):
+        if user_id:
+            sends.append((groups.user(user_id), ended))
+    offer = services.offer_next()
+    if offer is not None:
+        sends.append(
+            (groups.user(offer.agent.pk), push_message("chat.offer", offer_frame(offer.conversation)))
+        )
     sends += [(groups.QUEUE, push_message("chat.queue", {})), (groups.CHAT_WAITING, requeue_message())]
     broadcast_many(sends)

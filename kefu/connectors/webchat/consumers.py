@@ -51,7 +51,8 @@ from kefu.chat.models import ChatMessage, ChatSite, Conversation, ConversationSt
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.realtime import groups
 from kefu.realtime.broadcast import from_socket, push_message
-from kefu.realtime.chat import next_offer, queue_moved
+from kefu.realtime.chat import next_offer
+from kefu.realtime.chat_work import chat_database, chat_turn
 
 from . import throttle
 from .files import frame as message_frame
@@ -103,20 +104,17 @@ def _site(key: str) -> ChatSite | None:
     return ChatSite.objects.filter(key=key, is_active=True).select_related("team", "calendar").first()
 
 
-@database_sync_to_async
-def _open_conversation(site: ChatSite, visitor_id: str) -> Conversation | None:
+@chat_database
+def _greeting(site: ChatSite, visitor_id: str, language: str) -> tuple[Conversation | None, dict]:
+    """The visitor's open chat (with its agent) and the widget's form, in one call on the chat threads:
+    after a restart every widget says hello again at once, and none waits for another's queries."""
     conversation = services.open_conversation(site=site, visitor_id=visitor_id)
     if conversation is not None:
-        conversation = Conversation.objects.select_related("agent", "site").get(pk=conversation.pk)
-    return conversation
+        conversation.site = site  # loaded already, with its team and calendar
+    return conversation, services.widget_config(site=site, language=language)
 
 
-@database_sync_to_async
-def _config(site: ChatSite, language: str) -> dict:
-    return services.widget_config(site=site, language=language)
-
-
-@database_sync_to_async
+@chat_database
 def _missed(conversation: Conversation, last_seen: int) -> list[dict]:
     messages = (
         conversation.messages.for_visitor().filter(pk__gt=last_seen).select_related("author")[:REPLAY_LIMIT]
@@ -144,7 +142,7 @@ def _start(site: ChatSite, visitor_id: str, text: str, client_id: str, language:
     return Conversation.objects.select_related("site").get(pk=conversation.pk), message
 
 
-@database_sync_to_async
+@chat_database
 def _post(conversation: Conversation, text: str, client_id: str) -> tuple[ChatMessage, bool]:
     """Store the message; in the bot phase re-read the chat (a supervisor may have taken it over)."""
     posted = services.post_visitor_message(conversation=conversation, text=text, client_id=client_id)
@@ -153,7 +151,7 @@ def _post(conversation: Conversation, text: str, client_id: str) -> tuple[ChatMe
     return posted.message, posted.duplicate
 
 
-@database_sync_to_async
+@chat_database
 def _bot(conversation: Conversation, message: ChatMessage) -> tuple[bool, str]:
     """The bot's turn; its replies are pushed by the chat-message listener like every message."""
     turn = services.bot_turn(conversation=conversation, message=message)
@@ -165,7 +163,7 @@ def _end(conversation: Conversation) -> Conversation:
     return services.end(conversation=conversation)
 
 
-@database_sync_to_async
+@chat_database
 def _read(conversation: Conversation, up_to: int) -> bool:
     return services.mark_read(conversation=conversation, by_visitor=True, up_to=up_to)
 
@@ -188,8 +186,6 @@ def _leave(site: ChatSite, visitor_id: str, content: dict, language: str) -> int
 @database_sync_to_async
 def _transcript(conversation: Conversation, address: str) -> None:
     services.email_transcript(conversation=conversation, address=address)
-
-
 
 
 class VisitorConsumer(AsyncJsonWebsocketConsumer):
@@ -244,8 +240,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "message":
             await self._message(content.get("client_id"), content.get("text"), content.get("prechat"))
         elif kind in HANDLERS:
-            async with from_socket(self, skip=False):  # listeners' pushes go out when the handler is done
-                await getattr(self, HANDLERS[kind])(content)
+            async with chat_turn(self.conversation.pk if self.conversation else None):
+                async with from_socket(self, skip=False):  # listeners' pushes go out when the handler is done
+                    await getattr(self, HANDLERS[kind])(content)
         else:
             await self._error("invalid")
 
@@ -258,7 +255,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if visitor_id is None:
             visitor_id = uuid.uuid4().hex
         self.visitor_id = visitor_id
-        self.conversation = await _open_conversation(self.site, visitor_id)
+        self.conversation, form = await _greeting(self.site, visitor_id, self.language)
         conversation = self.conversation
         await self.send_json(
             {
@@ -267,16 +264,18 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 "conversation": conversation.pk if conversation else None,
                 "agent": conversation.agent.name if conversation and conversation.agent else "",
                 "phase": str(conversation.phase) if conversation else "",
-                "form": await _config(self.site, self.language),
+                "form": form,
                 "read": conversation.agent_read if conversation else 0,
             }
         )
         if conversation is not None:
+            # in the group before reading what was missed: a message stored meanwhile comes twice, not never
             await self.channel_layer.group_add(groups.chat(conversation.pk), self.channel_name)
             last_seen = _int(content.get("last_seen")) or 0
             for frame in await _missed(conversation, last_seen):
                 await self.send_json({**frame, "type": "message"})
-            await self._send_position()
+            if conversation.status == ConversationStatus.QUEUED:  # only a waiting chat has a place
+                await self._send_position()
         pending = content.get("pending")
         if isinstance(pending, list):
             for item in pending[:MAX_PENDING]:
@@ -292,25 +291,33 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if not await self._within_rate():
             await self._error("rate_limited", client_id)
             return
+        if self.conversation is None:
+            await self._posted(client_id, clean_id, self._start(clean_id, clean_text, prechat))
+            return
+        # The chat's turn: its messages are stored, acked, pushed and answered by the bot in order.
+        async with chat_turn(self.conversation.pk):
+            posted = await self._posted(client_id, clean_id, self._store_and_ack(clean_id, clean_text))
+            if posted is not None and not posted[1]:
+                await self._bot_turn(posted[0])
+
+    async def _posted(self, client_id: object, clean_id: str, storing):
+        """Await `storing`; a refusal becomes the widget's frame (offline, form, ended) and None."""
         try:
-            if self.conversation is None:
-                await self._start(clean_id, clean_text, prechat)
-                return
-            # the listener's pushes of this message go to everyone but this socket, after its ack
-            async with from_socket(self):
-                message, duplicate = await _post(self.conversation, clean_text, clean_id)
-                await self.send_json({"type": "ack", "client_id": clean_id, "id": message.pk})
+            return await storing
         except services.ChatUnavailable as error:
             await self.send_json({"type": "offline", "reason": error.reason, "client_id": clean_id})
-            return
         except InvalidInput as error:
             await self._error("form", client_id, str(error.message))
-            return
         except DomainError:
             await self._error("ended", client_id)
-            return
-        if not duplicate:
-            await self._bot_turn(message)
+        return None
+
+    async def _store_and_ack(self, client_id: str, text: str) -> tuple[ChatMessage, bool]:
+        # the listener's pushes of this message go to everyone but this socket, after its ack
+        async with from_socket(self):
+            message, duplicate = await _post(self.conversation, text, client_id)
+            await self.send_json({"type": "ack", "client_id": client_id, "id": message.pk})
+        return message, duplicate
 
     async def _start(self, client_id: str, text: str, prechat: object) -> None:
         async with from_socket(self):
@@ -344,13 +351,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if self.conversation is None:
             await self._error("not_started")
             return
-        conversation = await _end(self.conversation)
-        await self.channel_layer.group_send(groups.chat(conversation.pk), push_message("ended", {}))
-        ended = push_message("chat.ended", {"conversation": conversation.pk})
-        if conversation.agent_id:
-            await self.channel_layer.group_send(groups.user(conversation.agent_id), ended)
-        await self.channel_layer.group_send(groups.chat_staff(conversation.pk), ended)
-        await queue_moved(self.channel_layer)  # a waiting visitor who leaves moves the others up
+        await _end(self.conversation)  # the ChatEnded listener tells everyone (this socket too)
 
     def _signal_allowed(self, kind: str) -> bool:
         """Signals like typing: at most a few per second per socket (each costs a query and a push)."""
@@ -467,8 +468,7 @@ HANDLERS = {
 }
 
 
-
-@database_sync_to_async
+@chat_database
 def conversation_refresh(conversation: Conversation) -> None:
     conversation.refresh_from_db(fields=["agent", "status", "phase"])
 

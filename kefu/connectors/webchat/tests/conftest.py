@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from kefu.chat.tests.factories import ChatSiteFactory
+from kefu.realtime import chat_work
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,9 @@ def _fresh_realtime_state():
     layer = get_channel_layer()
     if hasattr(layer, "flush"):
         async_to_sync(layer.flush)()
+    # The chat threads' own connections would keep the test database open (PostgreSQL refuses to drop it).
+    chat_work.close_connections()
+    assert chat_work.busy_chats() == 0  # every chat's turn was given back
 
 
 @pytest.fixture
