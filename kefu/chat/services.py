@@ -213,9 +213,25 @@ def post_agent_message(*, conversation: Conversation, actor, text: str, client_i
     """An agent's message; only the agent the chat is with may write."""
     if conversation.agent_id != actor.pk or conversation.status != ConversationStatus.ACTIVE:
         raise NotAllowed(_("This chat is not yours."))
-    return _post(
+    posted = _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.AGENT, author=actor
     )
+    if not posted.duplicate:
+        _first_response(conversation, posted.message)
+    return posted
+
+
+def _first_response(conversation: Conversation, message: ChatMessage) -> None:
+    """An agent's first chat message is the chat ticket's first response (its SLA clock stops); the bot's
+    answers are not. Known once per loaded conversation, so later messages cost no statement."""
+    if getattr(conversation, "_first_response_known", False):
+        return
+    ticket = conversation._state.fields_cache.get("ticket")
+    if ticket is None or ticket.first_response_at is None:
+        ticket_services.record_first_response(ticket_id=conversation.ticket_id, at=message.created_at)
+        if ticket is not None:
+            ticket.first_response_at = ticket.first_response_at or message.created_at
+    conversation._first_response_known = True
 
 
 def post_note(*, conversation: Conversation, actor, text: str, client_id: str = "") -> Posted:

@@ -5,7 +5,7 @@ from kefu.sla.events import SlaBreached, SlaWarned
 from kefu.tickets.events import MessageAdded, TicketCreated, TicketUpdated
 from kefu.tickets.models import MessageKind
 
-WATCHED_FIELDS = {"status", "priority", "category", "severity", "channel"}
+WATCHED_FIELDS = {"status", "priority", "category", "severity", "channel", "first_response_at"}
 
 
 def ticket_created(event: TicketCreated) -> None:

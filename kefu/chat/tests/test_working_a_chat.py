@@ -1,5 +1,7 @@
 """Transfer with a note, keeping a chat as a ticket, linking it to a ticket, ending, the e-mailed transcript."""
 
+from datetime import timedelta
+
 import pytest
 
 from kefu.chat import services
@@ -117,3 +119,35 @@ def test_read_state_only_moves_forward(chat):
     assert not services.mark_read(conversation=chat, by_visitor=True, up_to=last + 100)  # capped at the last
     chat.refresh_from_db()
     assert chat.visitor_read == last and chat.agent_read == 0
+
+
+def test_the_agents_first_chat_message_is_the_tickets_first_response_and_stops_its_sla_clock(
+    chat, agent, django_capture_on_commit_callbacks
+):
+    from kefu.sla.models import SlaPolicy, TicketSla
+    from kefu.sla.services import apply_policy
+
+    SlaPolicy.objects.create(name="chat", position=0, first_response=timedelta(seconds=30), business_time=False)
+    apply_policy(ticket=chat.ticket)
+    assert TicketSla.objects.get(ticket=chat.ticket).first_response_met is False
+
+    with django_capture_on_commit_callbacks(execute=True):  # the SLA listener runs after the commit
+        first = services.post_agent_message(conversation=chat, actor=agent, text="您好，我来帮您查").message
+        services.post_agent_message(conversation=chat, actor=agent, text="请稍等")
+
+    chat.ticket.refresh_from_db()
+    assert chat.ticket.first_response_at == first.created_at  # the first message's time, kept after
+    assert TicketSla.objects.get(ticket=chat.ticket).first_response_met is True
+
+
+def test_a_re_sent_agent_message_records_nothing_new_and_a_bot_answer_is_no_first_response(site, agent):
+    waiting = services.start_conversation(site=site, visitor_id="v7", text="在吗")
+    assert waiting.ticket.first_response_at is None  # the visitor's own message and the queue lines
+
+    chat = services.accept(conversation=waiting, actor=agent)
+    posted = services.post_agent_message(conversation=chat, actor=agent, text="在的", client_id="c-1")
+    again = services.post_agent_message(conversation=chat, actor=agent, text="在的", client_id="c-1")
+
+    assert again.duplicate and again.message.pk == posted.message.pk
+    chat.ticket.refresh_from_db()
+    assert chat.ticket.first_response_at == posted.message.created_at
