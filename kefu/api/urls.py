@@ -1,7 +1,10 @@
 """The API's URLs: the schema, the docs, and version 1 of the resources each app's `api` package provides."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from kefu.accounts.api.views import TeamViewSet, UserViewSet
 from kefu.customers.api.views import CustomerViewSet
@@ -10,6 +13,22 @@ from kefu.tickets.api.views import AttachmentDownloadView, MessageViewSet, Ticke
 from .schema import DocsView, SchemaView
 
 app_name = "api"
+
+
+class NoSuchResource(APIView):
+    """Any other address under /api/ (an unknown resource, an id that is not a number): a JSON 404 in the
+    request's language, like the API's other errors, instead of the site's HTML page. Said to anyone,
+    signed in or not: it tells nothing a client could not guess."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    schema = None  # not a resource: left out of the OpenAPI document
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = head = options = http_method_not_allowed
+
 
 v1 = SimpleRouter()
 v1.register("tickets", TicketViewSet, basename="ticket")
@@ -23,4 +42,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("v1/", include(v1.urls)),
     path("v1/attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
+    # Last: only what nothing above matched. Slash-terminated only, so Django still redirects "tickets" to
+    # "tickets/" (APPEND_SLASH) rather than answering 404 for a missing slash.
+    re_path(r"^.*/$", NoSuchResource.as_view(), name="not-found"),
 ]
