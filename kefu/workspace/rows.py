@@ -95,7 +95,8 @@ _NO_PRIORITY = '<span class="muted">—</span>'
 def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
     """The <tr> of every queue row (prepared by `queue._attach_customer_names` and `queue._prepare_rows`),
     escaped as the template would."""
-    unassigned = f'<span class="muted">{_esc(gettext("Unassigned"))}</span>'
+    label = gettext("Unassigned")  # not inside the f-string: makemessages (xgettext) cannot see it there
+    unassigned = f'<span class="muted">{_esc(label)}</span>'
     parts = []
     for ticket in tickets:
         number = _esc(ticket.number_text)
