@@ -5,6 +5,7 @@ call it cannot see (xgettext skips calls inside f-strings) silently shows Englis
 reads the source itself."""
 
 import ast
+import re
 from pathlib import Path
 
 import polib
@@ -62,6 +63,34 @@ def test_every_marked_string_in_the_code_is_translated_into_chinese():
     missing = []
     with translation.override("zh-hans"):
         for where, text, context in _marked_strings():
+            shown = translation.pgettext(context, text) if context else translation.gettext(text)
+            if shown == text and (context, text) not in known:
+                missing.append(f"{where}: {text!r}")
+
+    assert missing == []
+
+
+TEMPLATE_TAG = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?[^%]*%}"""
+)
+
+
+def _template_strings():
+    for path in sorted(KEFU.rglob("templates/**/*.html")):
+        if "tests" in path.relative_to(KEFU).parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in TEMPLATE_TAG.finditer(line):
+                text, context = match.group(2), match.group(4)
+                if any(c.isascii() and c.isalpha() for c in text):
+                    yield f"{path.relative_to(KEFU)}:{number}", text, context
+
+
+def test_every_translate_tag_in_the_templates_is_translated_into_chinese():
+    known = _translated_in_catalogs()
+    missing = []
+    with translation.override("zh-hans"):
+        for where, text, context in _template_strings():
             shown = translation.pgettext(context, text) if context else translation.gettext(text)
             if shown == text and (context, text) not in known:
                 missing.append(f"{where}: {text!r}")
