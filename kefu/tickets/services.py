@@ -5,13 +5,14 @@ audit row, and emits a domain event that listeners (live updates, notifications,
 commit. Forms, the API, the portal and the channel adapters all call these; none writes a ticket itself.
 """
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from .models import (
     Tag,
     Ticket,
     TicketLink,
+    priority_rank_of,
 )
 
 # --- creating and conversing ---------------------------------------------------------------------
@@ -80,18 +82,17 @@ def create_ticket_with_message(
     text = (text or "").strip() or html_to_text(html)
     check_files(attachments)
     now = created_at or clock.now()
-    if priority is None:
-        priority = Priority.objects.filter(is_default=True).first()
-    if team is None:
-        from kefu.accounts.models import Team
-
-        team = Team.objects.filter(is_default=True).first()
+    if priority is None or team is None:
+        default_priority, default_team = _defaults()
+        priority = priority or default_priority
+        team = team or default_team
     custom_fields = clean_custom_fields(custom_fields or {})
     # No savepoint of its own: inside a caller's transaction (the API, intake) a failure here rolls back
     # with the caller's, as it would anyway; nothing above this point writes.
     with transaction.atomic(savepoint=False):
         ticket = Ticket.objects.create(
             subject=subject[:255], customer=customer, channel=channel, category=category, priority=priority,
+            priority_rank=priority_rank_of(priority),
             severity=severity, team=team, assignee=assignee, custom_fields=custom_fields,
             external_id=external_id[:255], created_at=now, updated_at=now, last_customer_message_at=now,
             message_count=1,  # the first message, inserted next in this transaction
@@ -107,8 +108,52 @@ def create_ticket_with_message(
         store_attachments(message, attachments)
         record(actor=actor, action="ticket.create", obj=ticket, changes={"subject": [None, ticket.subject]})
         emit(TicketCreated(ticket_id=ticket.pk))
-        emit(MessageAdded(ticket_id=ticket.pk, message_id=message.pk, kind=message.kind, actor_id=message.author_id))
+        emit(
+            MessageAdded(
+                ticket_id=ticket.pk, message_id=message.pk, kind=message.kind, actor_id=message.author_id,
+                opens_ticket=True,
+            )
+        )
     return ticket, message
+
+
+def _defaults():
+    """The default priority and team (each what `.filter(is_default=True).first()` gives, or None), read
+    afresh in one statement whose SQL is built once per process: building the two queries on every new
+    ticket cost more CPU than running them."""
+    sql, params, parts = _defaults_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    found, start = [], 0
+    for model, columns in parts:
+        values = list(row[start : start + len(columns)])
+        start += len(columns)
+        if values[0] is None:  # the primary key: no default row
+            found.append(None)
+            continue
+        for position, column in enumerate(columns):
+            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+                values[position] = convert(values[position], column, connection)
+        found.append(model.from_db(connection.alias, [column.target.attname for column in columns], values))
+    return found
+
+
+@functools.cache
+def _defaults_query() -> tuple[str, tuple, list]:
+    from kefu.accounts.models import Team
+
+    selects, joins, params, parts = [], [], [], []
+    for alias, model in (("default_priority", Priority), ("default_team", Team)):
+        defaults = model.objects.filter(is_default=True)
+        first = defaults if defaults.ordered else defaults.order_by("pk")  # as `.first()` picks it
+        sql, query_params = first[:1].query.sql_with_params()
+        selects.append(f"{alias}.*")
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON 1 = 1")
+        params += query_params
+        # What the query selects, in this order (primary key first).
+        parts.append((model, [field.get_col(model._meta.db_table) for field in model._meta.concrete_fields]))
+    return f"SELECT {', '.join(selects)} FROM (SELECT 1 AS one) one {' '.join(joins)}", tuple(params), parts
 
 
 def add_customer_message(
@@ -202,6 +247,15 @@ def _add_agent_message(*, ticket, actor, kind, text, html, attachments, status) 
     return message
 
 
+def record_first_response(*, ticket_id: int, at: datetime) -> bool:
+    """The ticket was first answered outside its own timeline (an agent's live-chat message): stored once, and
+    the SLA clocks follow (TicketUpdated). One conditional UPDATE; False when it had been answered before."""
+    answered = Ticket.objects.filter(pk=ticket_id, first_response_at__isnull=True).update(first_response_at=at)
+    if answered:
+        emit(TicketUpdated(ticket_id=ticket_id, fields=("first_response_at",), actor_id=None))
+    return bool(answered)
+
+
 # --- changing fields -----------------------------------------------------------------------------
 
 _UNSET = object()
@@ -263,7 +317,9 @@ def _apply_changes(ticket: Ticket, actor, changes: TicketChanges, now: datetime)
         if name in given and getattr(ticket, f"{name}_id") != getattr(given[name], "pk", None):
             old = getattr(ticket, name)
             setattr(ticket, name, given[name])
-            _event(ticket, actor, f"{name}_changed", {"old": _label(old), "new": _label(given[name])}, now)
+            if name == "priority":
+                ticket.priority_rank = priority_rank_of(given[name])
+            _event(ticket, actor, f"{name}_changed", {"old": names_of(old), "new": names_of(given[name])}, now)
             _audit_field(ticket, actor, name, _label(old), _label(given[name]))
             changed.append(name)
     if "severity" in given and given["severity"] != ticket.severity:
@@ -276,7 +332,7 @@ def _apply_changes(ticket: Ticket, actor, changes: TicketChanges, now: datetime)
     if "team" in given and ticket.team_id != getattr(given["team"], "pk", None):
         old = ticket.team
         ticket.team = given["team"]
-        _event(ticket, actor, "team_changed", {"old": _label(old), "new": _label(given["team"])}, now)
+        _event(ticket, actor, "team_changed", {"old": names_of(old), "new": names_of(given["team"])}, now)
         _audit_field(ticket, actor, "team", _label(old), _label(given["team"]))
         changed.append("team")
     if "assignee" in given and ticket.assignee_id != getattr(given["assignee"], "pk", None):
@@ -432,17 +488,28 @@ def macro_variables(*, ticket: Ticket, actor) -> dict:
     }
 
 
-def apply_macro(*, ticket: Ticket, actor, macro: Macro) -> str:
-    """Apply the macro's field actions and return its text, variables filled, for the reply box."""
+def macro_text(*, ticket: Ticket, actor, macro: Macro) -> str:
+    """The macro's text, variables filled, for the reply box; changes nothing (the agent may still not send)."""
+    require_work(actor, ticket)
+    if not macro.is_shared and macro.owner_id != actor.pk:
+        raise NotAllowed()
+    return rules.render_macro_text(macro.body, macro_variables(ticket=ticket, actor=actor))
+
+
+def apply_macro(*, ticket: Ticket, actor, macro: Macro, with_status: bool = True) -> Ticket:
+    """Apply the macro's field actions and count its use: as the agent sends the reply it filled, in the
+    reply's transaction. `with_status=False` when the reply itself set the status (the agent's choice wins)."""
     require_work(actor, ticket)
     if not macro.is_shared and macro.owner_id != actor.pk:
         raise NotAllowed()
     changes = macro_changes(macro.actions)
+    if not with_status:
+        changes.status = _UNSET
     with transaction.atomic():
         if changes.given() or changes.add_tags:
-            update_ticket(ticket=ticket, actor=actor, changes=changes)
+            ticket = update_ticket(ticket=ticket, actor=actor, changes=changes)
         Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
-    return rules.render_macro_text(macro.body, macro_variables(ticket=ticket, actor=actor))
+    return ticket
 
 
 def macro_changes(actions: dict) -> TicketChanges:
@@ -506,6 +573,11 @@ def _assign(ticket: Ticket, actor, assignee, now: datetime, *, extra: dict | Non
             raise NotAllowed(_("You may only assign tickets to yourself or to members of the ticket's team."))
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
         raise InvalidInput(_("Tickets can only be assigned to active staff."), field="assignee")
+    if assignee is not None and actor is not None and not assignee.has_perm("tickets.change_ticket"):
+        # A read-only role (analyst, QA inspector, trainer) could not even reply: the ticket would be stuck.
+        raise InvalidInput(
+            _("%(name)s's role cannot work tickets: choose an agent.") % {"name": assignee.name}, field="assignee"
+        )
     old = ticket.assignee
     ticket.assignee = assignee
     data = {"assignee_id": getattr(assignee, "pk", None), "assignee_name": assignee.name if assignee else ""}
@@ -614,6 +686,16 @@ def _audit_field(ticket: Ticket, actor, name: str, old, new) -> None:
 
 def _label(obj) -> str | None:
     return None if obj is None else str(obj)
+
+
+def names_of(obj) -> dict | str | None:
+    """A configuration row's names in both languages (`{"zh": …, "en": …}`) for event data, so each reader
+    sees it in their own language (kefu.routing.texts.pick_name); whatever else as `str`."""
+    if obj is None:
+        return None
+    if hasattr(obj, "name_en") and hasattr(obj, "name"):
+        return {"zh": obj.name, "en": obj.name_en or obj.name}
+    return str(obj)
 
 
 def record_system_event(*, ticket: Ticket, event_type: str, data: dict, add_tags: Sequence[str] = ()) -> Message:

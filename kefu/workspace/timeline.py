@@ -1,8 +1,8 @@
 """System events in a ticket's timeline, told as translated sentences.
 
 Services store an event as a code and its data (`event_type`, `event_data`) rather than prose, so each
-reader sees it in their own language. Labels of priorities, categories and teams are stored as they
-were named at the time of the change.
+reader sees it in their own language. Names of priorities, categories and teams are stored in both
+languages as they were at the time of the change (older events: in the writer's language) and picked here.
 """
 
 from collections.abc import Callable
@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import AssignmentStrategy
-from kefu.routing.texts import classified_text, escalation_routed_text, rule_applied_text
+from kefu.routing.texts import classified_text, escalation_routed_text, pick_name, rule_applied_text
 from kefu.sla.texts import level_label, reason_text
 from kefu.tickets.models import Message, Severity, Status
 
@@ -33,7 +33,7 @@ def _choice(choices, value) -> str:
 
 
 def _label(value) -> str:
-    return _("none") if value in (None, "") else str(value)
+    return _("none") if value in (None, "", {}) else pick_name(value)
 
 
 def _status(message: Message, data: dict) -> str:
@@ -81,7 +81,9 @@ def _unassigned(message: Message, data: dict) -> str:
     reasons = {
         "offline": _("%(actor)s returned the ticket to the team's queue: %(name)s went offline"),
         "deactivated": _("%(actor)s returned the ticket to the team's queue: %(name)s was deactivated"),
-        "overloaded": _("%(actor)s returned the ticket to the team's queue: %(name)s has too many open tickets"),
+        "overloaded": _(
+            "%(actor)s returned the ticket to the team's queue: %(name)s has too many open tickets"
+        ),
     }
     sentence = reasons.get(data.get("reason") or "")
     if sentence:

@@ -347,10 +347,10 @@ def _classified_data(decision: RoutingDecision, *, category=False, team=False) -
         team = guess_targets().team(label)
     return {
         "version": decision.model_version,
-        "category": category.name if category else decision.predicted_category,
+        "category": ticket_services.names_of(category) if category else decision.predicted_category,
         "category_confidence": _rounded(decision.category_confidence),
         "team": label,
-        "team_name": str(team or "") if label.isdigit() else "",
+        "team_name": ticket_services.names_of(team) if team and label.isdigit() else "",
         "team_confidence": _rounded(decision.team_confidence),
         "triage": decision.needs_triage,
     }

@@ -110,7 +110,7 @@ def _record(ticket: Ticket, escalation: Escalation, agent: User | None, moved_to
             "assignee_id": getattr(agent, "pk", None),
             "assignee_name": agent.name if agent else "",
             "previous_name": previous.name if previous else "",
-            "team": str(moved_to) if moved_to else "",
+            "team": tickets.names_of(moved_to) if moved_to else "",
         },
     )
 

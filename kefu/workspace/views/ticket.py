@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.accounts.models import Team
@@ -15,8 +17,16 @@ from kefu.core.errors import InvalidInput, NotFound
 from kefu.tickets import rules
 from kefu.tickets.access import get_visible_ticket, visible_tickets
 from kefu.tickets.links import links_for
-from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priority, Status, Ticket
-from kefu.tickets.services import TicketChanges, add_note, add_reply, apply_macro, update_ticket
+from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priority, Severity, Status, Ticket
+from kefu.tickets.services import (
+    TicketChanges,
+    add_note,
+    add_reply,
+    apply_macro,
+    macro_changes,
+    macro_text,
+    update_ticket,
+)
 
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
 from ..rows import status_labels, ticket_link_maker, ticket_page_urls
@@ -28,7 +38,8 @@ TEMPLATE = "workspace/ticket.html"
 # The parts of the page an action may have changed; the first is the request's own target.
 AFTER_REPLY = ["timeline", "reply_box", "header", "fields"]
 AFTER_FIELDS = ["fields", "header", "timeline"]
-AFTER_MACRO = ["reply_text", "header", "fields", "timeline"]
+# A macro only fills the reply form (text, status, pending actions): nothing else of the page changed.
+AFTER_MACRO = ["reply_text", "reply_status", "macro_pending"]
 LIVE_PARTS = {"timeline": ["timeline", "header"], "fields": ["fields"]}
 # Content types a browser could run if it ever ignored Content-Disposition: always sent as plain bytes.
 _RISKY_TYPES = (
@@ -67,23 +78,49 @@ def visible_macros(user):
     return Macro.objects.filter(Q(is_shared=True) | Q(owner_id=user.pk)).order_by("name")
 
 
-def field_options(user, ticket: Ticket) -> FieldOptions:
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True)
+def assignee_choices(user, ticket: Ticket):
+    """Who the assignee menu offers: active staff whose role works tickets (`tickets.change_ticket`, as
+    `can_work_ticket` and the assignment service require), the ticket's team members first, and the current
+    assignee whatever their role (so the menu shows them). Without `tickets.assign_ticket`: only the team's
+    members and oneself. One query."""
+    users = get_user_model()
+    change_ticket = Permission.objects.filter(content_type__app_label="tickets", codename="change_ticket")
+    holders = users.objects.filter(
+        Q(groups__permissions__in=change_ticket) | Q(user_permissions__in=change_ticket)
+    )
+    in_team = Team.members.through.objects.filter(team_id=ticket.team_id, user_id=OuterRef("pk"))
+    staff = (
+        users.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(pk__in=holders.values("pk")) | Q(pk=ticket.assignee_id))
+        .annotate(in_team=Exists(in_team))
+    )
     if not user.has_perm("tickets.assign_ticket"):
-        staff = staff.filter(Q(teams=ticket.team_id) | Q(pk=user.pk) | Q(pk=ticket.assignee_id)).distinct()
+        staff = staff.filter(Q(in_team=True) | Q(pk=user.pk) | Q(pk=ticket.assignee_id))
+    return staff.order_by(F("in_team").desc(), "display_name", "username")
+
+
+def field_options(user, ticket: Ticket) -> FieldOptions:
     return FieldOptions(
         categories=list(Category.objects.filter(Q(is_active=True) | Q(pk=ticket.category_id))),
         priorities=list(Priority.objects.all()),
         teams=list(Team.objects.all()),
-        assignees=list(staff.order_by("display_name", "username")),
+        assignees=list(assignee_choices(user, ticket)),
         custom_fields=list(CustomField.objects.filter(is_active=True)),
     )
 
 
 def ticket_context(
-    request: HttpRequest, ticket: Ticket, *, form: TicketFieldsForm | None = None, reply_text: str = ""
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    form: TicketFieldsForm | None = None,
+    reply_text: str = "",
+    reply_status: str = "",
+    pending_macro: Macro | None = None,
 ) -> dict:
-    """Everything the page and its partials show, in a fixed number of queries."""
+    """Everything the page and its partials show, in a fixed number of queries.
+
+    `reply_text`, `reply_status`, `pending_macro`: what a macro filled into the reply form (not yet sent)."""
     user = request.user
     tag_names = sorted(ticket.tags.values_list("name", flat=True))
     timeline = list(
@@ -111,15 +148,28 @@ def ticket_context(
         "timeline": timeline,
         "can_work": can_work,
         "form": form,
+        "macros": list(visible_macros(user)) if user.has_perm("tickets.view_macro") else [],
+        **reply_form_context(ticket, reply_text, reply_status, pending_macro),
+        "other_tickets": other_tickets,
+        "ticket_links": links_for(user, ticket),
+        **identity_context(user, ticket.customer, revealed=False),
+    }
+
+
+def reply_form_context(
+    ticket: Ticket, text: str = "", status: str = "", pending_macro: Macro | None = None
+) -> dict:
+    """What the reply form shows, filled (by a macro) or empty."""
+    return {
+        "ticket": ticket,
+        "ticket_urls": ticket_page_urls(ticket.pk),
         "status_choices": [
             (code, label, rules.can_change_status(ticket.status, code)) for code, label in Status.choices
         ],
-        "macros": list(visible_macros(user)) if user.has_perm("tickets.view_macro") else [],
-        "reply_text": reply_text,
-        "other_tickets": other_tickets,
-        "ticket_links": links_for(user, ticket),
-        "ticket_urls": ticket_page_urls(ticket.pk),
-        **identity_context(user, ticket.customer, revealed=False),
+        "reply_text": text,
+        "reply_status": status,
+        "pending_macro": pending_macro,
+        "pending_macro_summary": macro_summary(pending_macro) if pending_macro else "",
     }
 
 
@@ -156,16 +206,12 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATE, ticket_context(request, ticket))
 
 
-def _after_change(
-    request: HttpRequest, ticket: Ticket, parts: list[str], notice: str, *, reply_text: str = ""
-) -> HttpResponse:
+def _after_change(request: HttpRequest, ticket: Ticket, parts: list[str], notice: str) -> HttpResponse:
     if not wants_partial(request):
         messages.success(request, notice)
         return redirect("workspace:ticket", pk=ticket.pk)
     ticket = load_ticket(request, ticket.pk)
-    response = render_fragments(
-        request, TEMPLATE, parts, ticket_context(request, ticket, reply_text=reply_text)
-    )
+    response = render_fragments(request, TEMPLATE, parts, ticket_context(request, ticket))
     flash = render_to_string("core/_flash.html", {"notice": notice, "level": "success"}, request=request)
     response.content += flash.encode()
     return response
@@ -179,6 +225,9 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     raise_for(form)
     text, status = form.cleaned_data["text"], form.cleaned_data["status"] or None
+    raw_macro = request.POST.get("macro", "")
+    pending_macro = chosen_macro(request, raw_macro) if raw_macro else None
+    # The reply (or note) and the actions of the macro that filled it: all stored, or none.
     with transaction.atomic():
         if form.cleaned_data["kind"] == "reply":
             add_reply(ticket=ticket, actor=request.user, text=text, attachments=form.uploads, status=status)
@@ -188,6 +237,9 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             if status:
                 update_ticket(ticket=ticket, actor=request.user, changes=TicketChanges(status=status))
             notice = _("Note added.")
+        if pending_macro is not None:
+            # The status came with the reply: the macro preset the menu, and the agent had the last word.
+            apply_macro(ticket=ticket, actor=request.user, macro=pending_macro, with_status=False)
     return _after_change(request, ticket, AFTER_REPLY, notice)
 
 
@@ -213,25 +265,81 @@ def assign_me(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, ticket, AFTER_FIELDS, _("The ticket is now yours."))
 
 
-@require_POST
-@staff_required
-def macro(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply a macro's actions and put its text (variables filled) into the reply box after what is typed."""
-    ticket = load_ticket(request, pk)
-    raw = request.POST.get("macro", "")
+def chosen_macro(request: HttpRequest, raw: str) -> Macro:
+    """The macro of that id among those the user may use; bad input is a 400, another's private one a 404."""
     if not raw.isdecimal() or len(raw) > 18:
         raise InvalidInput(_("Choose a macro."))
     chosen = visible_macros(request.user).filter(pk=int(raw)).first()
     if chosen is None:
         raise NotFound(_("This macro does not exist."))
-    text = apply_macro(ticket=ticket, actor=request.user, macro=chosen)
+    return chosen
+
+
+def macro_summary(chosen: Macro) -> str:
+    """What sending will do besides the reply (the status is shown by the reply form's own menu)."""
+    changes = macro_changes(chosen.actions)
+    given = changes.given()
+    parts = []
+    if given.get("priority"):
+        parts.append(_("set priority %(value)s") % {"value": given["priority"]})
+    if given.get("category"):
+        parts.append(_("set category %(value)s") % {"value": given["category"]})
+    if given.get("severity"):
+        parts.append(_("set complaint severity %(value)s") % {"value": Severity(given["severity"]).label})
+    if given.get("team"):
+        parts.append(_("move to team %(value)s") % {"value": given["team"]})
+    if changes.add_tags:
+        parts.append(_("add tags %(value)s") % {"value": ", ".join(changes.add_tags)})
+    if not parts:
+        return _("Macro “%(name)s”: it changes no other field.") % {"name": chosen.name}
+    return _("Macro “%(name)s” — when you send: %(actions)s") % {
+        "name": chosen.name,
+        "actions": pgettext("between actions", "; ").join(parts),
+    }
+
+
+def _status_if_allowed(ticket: Ticket, status) -> str:
+    """`status` if the reply form's menu offers it for this ticket, else "" (unchanged)."""
+    if status in Status.values and status != ticket.status and rules.can_change_status(ticket.status, status):
+        return status
+    return ""
+
+
+@require_POST
+@staff_required
+def macro(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the reply form from a macro; nothing is stored until the agent sends the reply.
+
+    The macro's text (variables filled) goes after what is typed, its status presets the reply's status
+    menu, and its other actions are summarised and carried by a hidden field, applied with the reply.
+    `clear` (the summary's ✕) drops those pending actions, and the status the macro preset.
+    """
+    ticket = load_ticket(request, pk)
     typed = request.POST.get("text", "").rstrip()[:50_000]
-    combined = f"{typed}\n\n{text}" if typed else text
+    status = _status_if_allowed(ticket, request.POST.get("status", ""))
+    if "clear" in request.POST:
+        raw = request.POST.get("macro", "")
+        # Dropping a macro deleted meanwhile is no error: there is nothing left to apply.
+        valid = raw.isdecimal() and len(raw) <= 18
+        dropped = visible_macros(request.user).filter(pk=int(raw)).first() if valid else None
+        if dropped is not None and dropped.actions.get("status") == status:
+            status = ""
+        pending, text, notice = None, typed, _("The macro's actions will not be applied.")
+    else:
+        pending = chosen_macro(request, request.POST.get("macro", ""))
+        filled = macro_text(ticket=ticket, actor=request.user, macro=pending)
+        text = f"{typed}\n\n{filled}" if typed else filled
+        status = _status_if_allowed(ticket, pending.actions.get("status")) or status
+        notice = _("Macro “%(name)s” inserted: its actions apply when you send.") % {"name": pending.name}
     if not wants_partial(request):
-        ticket = load_ticket(request, ticket.pk)
-        return render(request, TEMPLATE, ticket_context(request, ticket, reply_text=combined))
-    notice = _("Macro “%(name)s” applied.") % {"name": chosen.name}
-    return _after_change(request, ticket, AFTER_MACRO, notice, reply_text=combined)
+        # The whole page, with the filled form: a redirect would lose it.
+        context = ticket_context(request, ticket, reply_text=text, reply_status=status, pending_macro=pending)
+        return render(request, TEMPLATE, context)
+    context = reply_form_context(ticket, text, status, pending)
+    response = render_fragments(request, TEMPLATE, AFTER_MACRO, context)
+    flash = render_to_string("core/_flash.html", {"notice": notice, "level": "success"}, request=request)
+    response.content += flash.encode()
+    return response
 
 
 @require_GET
