@@ -12,6 +12,7 @@ import imaplib
 import logging
 import poplib
 import re
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -35,7 +36,61 @@ _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
 class MailboxError(Exception):
-    """Connecting, logging in or selecting the folder failed; the message is shown to admins."""
+    """Connecting, logging in or selecting the folder failed; the message is shown to admins.
+
+    `message` says what went wrong in words an admin can act on; `detail` keeps the server's or the
+    system's own text (e.g. "[Errno 111] Connection refused") for the small print."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
+
+
+def _network_reason(exc: BaseException) -> str:
+    """A clear sentence for the usual ways a connection fails."""
+    if isinstance(exc, ConnectionRefusedError):
+        return _(
+            "the server refused the connection. Check the host and the port, and that the mail server runs."
+        )
+    if isinstance(exc, socket.gaierror):
+        return _("this host name cannot be found. Check its spelling.")
+    if isinstance(exc, TimeoutError):
+        return _("the server did not answer in time. Check the host, the port and any firewall in between.")
+    if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, EOFError)):
+        return _("the server closed the connection. Check the port and the TLS setting.")
+    return _("the connection failed.")
+
+
+def _tls_reason(exc: ssl.SSLError) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _(
+            "the server's certificate cannot be trusted (self-signed, expired or issued for another name)."
+        )
+    return _(
+        "the secure connection could not be set up. Check the port and the TLS setting: TLS usually runs "
+        "on 993 (IMAP) or 995 (POP3), plain connections on 143 or 110."
+    )
+
+
+def _connect_failed(mailbox: Mailbox, exc: BaseException) -> MailboxError:
+    if isinstance(exc, ssl.SSLError):
+        return MailboxError(_("TLS failed: %(error)s") % {"error": _tls_reason(exc)}, detail=str(exc))
+    return MailboxError(
+        _("Cannot connect to %(host)s:%(port)s: %(error)s")
+        % {"host": mailbox.host, "port": mailbox.port, "error": _network_reason(exc)},
+        detail=str(exc) if isinstance(exc, OSError) else _text(exc),
+    )
+
+
+def _login_failed(exc: BaseException) -> MailboxError:
+    return MailboxError(
+        _("Login failed: %(error)s") % {"error": _("the server refused the user name or password.")},
+        detail=_text(exc),
+    )
 
 
 @dataclass
@@ -60,18 +115,13 @@ def open_imap(mailbox: Mailbox) -> imaplib.IMAP4:
             )
         else:
             conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=TIMEOUT)
-    except ssl.SSLError as exc:
-        raise MailboxError(_("TLS failed: %(error)s") % {"error": exc}) from exc
-    except (OSError, imaplib.IMAP4.error) as exc:
-        raise MailboxError(
-            _("Cannot connect to %(host)s:%(port)s: %(error)s")
-            % {"host": mailbox.host, "port": mailbox.port, "error": exc}
-        ) from exc
+    except (OSError, imaplib.IMAP4.error) as exc:  # ssl.SSLError is an OSError
+        raise _connect_failed(mailbox, exc) from exc
     try:
         conn.login(mailbox.username, mailbox.password)
     except imaplib.IMAP4.error as exc:
         _close(conn)
-        raise MailboxError(_("Login failed: %(error)s") % {"error": _text(exc)}) from exc
+        raise _login_failed(exc) from exc
     return conn
 
 
@@ -110,15 +160,10 @@ def _open_pop3(mailbox: Mailbox) -> poplib.POP3:
             conn = poplib.POP3(mailbox.host, mailbox.port, timeout=TIMEOUT)
         conn.user(mailbox.username)
         conn.pass_(mailbox.password)
-    except ssl.SSLError as exc:
-        raise MailboxError(_("TLS failed: %(error)s") % {"error": exc}) from exc
     except poplib.error_proto as exc:
-        raise MailboxError(_("Login failed: %(error)s") % {"error": _text(exc)}) from exc
+        raise _login_failed(exc) from exc
     except OSError as exc:
-        raise MailboxError(
-            _("Cannot connect to %(host)s:%(port)s: %(error)s")
-            % {"host": mailbox.host, "port": mailbox.port, "error": exc}
-        ) from exc
+        raise _connect_failed(mailbox, exc) from exc
     return conn
 
 

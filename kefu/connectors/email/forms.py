@@ -45,6 +45,7 @@ class MailboxForm(forms.ModelForm):
         "smtp_username",
         "new_smtp_password",
         "notifications_enabled",
+        "email_other_channels",
         "closed_ticket_replies",
         "delete_after_fetch",
         "active",

@@ -50,12 +50,22 @@ class Mailbox(models.Model):
         default=True,
         help_text=_("Mail the customer when a ticket is received and when it is solved."),
     )
+    email_other_channels = models.BooleanField(
+        _("e-mail customers of web and API tickets"),
+        default=True,
+        help_text=_(
+            "When this is the default mailbox (the first active one with an SMTP server), agents' public "
+            "replies and solved notices on web-form, API and phone tickets are e-mailed to the customer too."
+        ),
+    )
     closed_ticket_replies = models.CharField(
         _("replies to closed tickets"),
         max_length=10,
         choices=ClosedTicketReplies.choices,
         default=ClosedTicketReplies.FOLLOW_UP,
-        help_text=_("A reply to a solved ticket always reopens it; a closed ticket is done for good by default."),
+        help_text=_(
+            "A reply to a solved ticket always reopens it; a closed ticket is done for good by default."
+        ),
     )
     delete_after_fetch = models.BooleanField(
         _("delete fetched mail (POP3)"),

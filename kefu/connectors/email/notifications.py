@@ -1,4 +1,5 @@
-"""Notification mails to customers of e-mail tickets: "we received your mail" and "your ticket is solved".
+"""Notification mails to customers: "we received your mail" (e-mail tickets) and "your ticket is solved"
+(e-mail tickets, and web-form/API/phone tickets by the rule in `outbound.outgoing_mailbox`).
 
 Each is recorded as a `NotificationMail` with a unique key before it is queued, so an event seen twice
 sends one mail. Nothing goes out for mail the loop filters flagged (auto-replies, bounces, our own
@@ -23,7 +24,7 @@ from kefu.tickets.models import Channel, Message, MessageKind, Status, Ticket
 
 from . import retries
 from .models import Mailbox, NotificationKind, NotificationMail, ProcessedMail
-from .outbound import mailbox_came_in_through
+from .outbound import MAILED_FROM_DEFAULT, mailbox_came_in_through, outgoing_mailbox
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def ticket_received(*, ticket: Ticket, mailbox: Mailbox) -> NotificationMail | N
 
 
 def ticket_updated(event: TicketUpdated) -> None:
-    """Listener: a status change to solved on an e-mail ticket tells the customer."""
+    """Listener: a status change to solved tells the customer (e-mail, web-form, API and phone tickets)."""
     if "status" in event.fields:
         _maybe_solved(event.ticket_id)
 
@@ -48,11 +49,18 @@ def reply_added(event: MessageAdded) -> None:
 
 
 def _maybe_solved(ticket_id: int) -> None:
-    ticket = Ticket.objects.filter(pk=ticket_id, channel=Channel.EMAIL, status=Status.SOLVED).first()
+    ticket = Ticket.objects.filter(
+        pk=ticket_id, channel__in=MAILED_FROM_DEFAULT | {Channel.EMAIL}, status=Status.SOLVED
+    ).first()
     if ticket is None or ticket.solved_at is None:
         return
-    mailbox = mailbox_came_in_through(ticket)
-    if mailbox is None or not mailbox.notifications_enabled or _started_by_flagged_mail(ticket):
+    if ticket.channel == Channel.EMAIL:
+        mailbox = mailbox_came_in_through(ticket)
+        if mailbox is None or _started_by_flagged_mail(ticket):
+            return
+    else:
+        mailbox = outgoing_mailbox(ticket)
+    if mailbox is None or not mailbox.notifications_enabled:
         return
     _queue(
         ticket=ticket,

@@ -1,4 +1,11 @@
-"""Sending agents' public replies on e-mail tickets by SMTP, with headers that thread in every mail client."""
+"""Sending agents' public replies to customers by SMTP, with headers that thread in every mail client.
+
+Who gets a reply by mail (`outgoing_mailbox`): the customer of an e-mail ticket, through the mailbox the
+ticket came in by; the customer of a web-form, API or phone ticket, through the default outgoing mailbox
+(the first active one with an SMTP server) unless its "e-mail customers of web and API tickets" is off,
+with a link to the ticket in the portal. Never a chat or WeChat customer (they read the reply where they
+wrote), never an internal note, never a customer without an e-mail address.
+"""
 
 import logging
 import smtplib
@@ -6,6 +13,10 @@ import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from kefu.core.clock import now
@@ -32,14 +43,22 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+# Channels whose customers get agents' replies by mail from the default mailbox (they have no inbox of ours).
+MAILED_FROM_DEFAULT = frozenset({Channel.WEB, Channel.API, Channel.PHONE})
+
+
 def reply_added(event: MessageAdded) -> None:
-    """Listener: an agent's public reply on an e-mail ticket is queued for delivery."""
+    """Listener: an agent's public reply is queued for delivery by mail when the customer gets one."""
     if event.kind != MessageKind.REPLY:
         return
-    if not Ticket.objects.filter(pk=event.ticket_id, channel=Channel.EMAIL).exists():
+    ticket = Ticket.objects.filter(pk=event.ticket_id).first()
+    if ticket is None or ticket.channel not in MAILED_FROM_DEFAULT | {Channel.EMAIL}:
         return
-    if not Mailbox.objects.filter(active=True).exists():
-        return  # the e-mail channel is not set up: nothing to send with
+    if ticket.channel == Channel.EMAIL:
+        if not Mailbox.objects.filter(active=True).exists():
+            return  # the e-mail channel is not set up: nothing to send with
+    elif outgoing_mailbox(ticket) is None or customer_address(ticket) is None:
+        return  # a web/API customer without an address, or mailing them is off: the portal shows the reply
     set_delivery(message_id=event.message_id, status=DeliveryStatus.PENDING)
     from .tasks import deliver
 
@@ -55,6 +74,30 @@ def mailbox_came_in_through(ticket: Ticket) -> Mailbox | None:
         .first()
     )
     return processed.mailbox if processed is not None else None
+
+
+def default_mailbox() -> Mailbox | None:
+    """The default outgoing mailbox: the first active one that can send."""
+    return Mailbox.objects.filter(active=True).exclude(smtp_host="").order_by("id").first()
+
+
+def outgoing_mailbox(ticket: Ticket) -> Mailbox | None:
+    """The mailbox a mail to the ticket's customer goes out from, or None when none should (rule above)."""
+    if ticket.channel == Channel.EMAIL:
+        return mailbox_for(ticket)
+    if ticket.channel in MAILED_FROM_DEFAULT:
+        mailbox = default_mailbox()
+        return mailbox if mailbox is not None and mailbox.email_other_channels else None
+    return None
+
+
+def customer_address(ticket: Ticket) -> str | None:
+    identity = Identity.objects.filter(customer_id=ticket.customer_id, kind="email").order_by("id").first()
+    return identity.value if identity is not None else None
+
+
+def portal_url(ticket: Ticket) -> str:
+    return settings.SITE_URL + reverse("portal:ticket", args=[ticket.pk])
 
 
 def mailbox_for(ticket: Ticket) -> Mailbox | None:
@@ -104,9 +147,19 @@ def build(message: Message, mailbox: Mailbox, recipient: str) -> EmailMessage:
         mail["References"] = " ".join(refs)
     mail["Auto-Submitted"] = "auto-replied" if message.author_kind == "bot" else "no"
     mail["X-Kefu-Ticket"] = str(ticket.pk)
-    mail.set_content(message.body_text or " ")
-    if message.body_html:
-        mail.add_alternative(message.body_html, subtype="html")
+    text, html = message.body_text or " ", message.body_html
+    if ticket.channel != Channel.EMAIL:
+        # The customer wrote on the web (or by API/phone): a reply by mail cannot thread onto anything
+        # they sent, so it says where the whole conversation is.
+        url = portal_url(ticket)
+        with translation.override(ticket.customer.language or settings.LANGUAGE_CODE):
+            line = _("See the whole conversation and answer online: %(url)s") % {"url": url}
+        text = f"{text.rstrip()}\n\n--\n{line}\n"
+        if html:
+            html += f"<hr><p>{escape(line)}</p>"
+    mail.set_content(text)
+    if html:
+        mail.add_alternative(html, subtype="html")
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as handle:
             data = handle.read()
@@ -120,20 +173,20 @@ def build(message: Message, mailbox: Mailbox, recipient: str) -> EmailMessage:
 def send_reply(*, message_id: int) -> str:
     """Send one reply and record the outcome on the message; a failure worth retrying is scheduled again
     with backoff (the message stays "sending" and shows the error) until MAX_ATTEMPTS, then it is failed."""
-    message = Message.objects.select_related("ticket").filter(pk=message_id).first()
-    if message is None or message.kind != MessageKind.REPLY or message.ticket.channel != Channel.EMAIL:
+    message = Message.objects.select_related("ticket__customer").filter(pk=message_id).first()
+    if message is None or message.kind != MessageKind.REPLY:
+        return "skipped"
+    if message.ticket.channel not in MAILED_FROM_DEFAULT | {Channel.EMAIL}:
         return "skipped"
     if message.delivery_status == DeliveryStatus.SENT:
         return "already sent"
-    mailbox = mailbox_for(message.ticket)
+    mailbox = outgoing_mailbox(message.ticket)
     if mailbox is None or not mailbox.smtp_host:
         return _failed(message, _("No mailbox with an SMTP server is configured for this ticket."))
-    identity = (
-        Identity.objects.filter(customer_id=message.ticket.customer_id, kind="email").order_by("id").first()
-    )
-    if identity is None:
+    address = customer_address(message.ticket)
+    if address is None:
         return _failed(message, _("The customer has no e-mail address."))
-    mail = build(message, mailbox, identity.value)
+    mail = build(message, mailbox, address)
     try:
         _send(mailbox, mail)
     except delivery.FAILURES as exc:

@@ -192,6 +192,7 @@ MAILBOX_FIELDS = (
     "smtp_use_tls",
     "smtp_username",
     "notifications_enabled",
+    "email_other_channels",
     "closed_ticket_replies",
     "delete_after_fetch",
     "active",

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,10 @@ def mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = check_connection(mailbox)
     except MailboxError as exc:
-        messages.error(request, _("Connection test failed: %(error)s") % {"error": exc})
+        failed = _("Connection test failed: %(error)s") % {"error": exc.message}
+        if exc.detail:  # the system's own words, for whoever needs to dig further
+            failed = format_html('{}<br><small class="muted">{}</small>', failed, exc.detail)
+        messages.error(request, failed)
     else:
         messages.success(request, result)
     return HttpResponseRedirect(reverse("email_channel:mailbox_edit", args=[mailbox.pk]))

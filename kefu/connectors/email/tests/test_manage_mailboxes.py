@@ -173,3 +173,15 @@ def test_manage_menu_links_the_email_pages_for_administrators_only(admin_client,
     assert url in admin_client.get(reverse("administration:home")).text
     client.force_login(supervisor)
     assert url not in client.get(reverse("administration:home")).text
+
+
+def test_test_connection_explains_a_refused_connection_in_the_admins_language(client):
+    """Given a closed port and a Chinese-speaking admin, then the failure is a clear Chinese sentence and the
+    system's raw "[Errno 111] Connection refused" is only the small print, not the message."""
+    from .servers import free_port
+
+    client.force_login(UserFactory(username="zhadmin", roles=[roles.ADMIN], language="zh-hans"))
+    box = MailboxFactory(host="127.0.0.1", port=free_port(), use_tls=False)
+    page = client.post(reverse("email_channel:mailbox_test", args=[box.pk]), follow=True).text
+    assert "服务器拒绝了连接" in page
+    assert '<small class="muted">[Errno 111] Connection refused</small>' in page

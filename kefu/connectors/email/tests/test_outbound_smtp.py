@@ -99,14 +99,12 @@ def test_temporary_failure_is_shown_on_the_message_and_retried_later(smtp_server
     assert retry.attempts == 1 and retry.due_at > reply.created_at
 
 
-def test_notes_and_non_email_tickets_are_not_sent(smtp_server, agent, front_line, ticket):
-    """Given an internal note on an e-mail ticket and a reply on a web ticket, then nothing is sent."""
+def test_notes_are_not_sent(smtp_server, agent, front_line):
+    """Given an internal note on an e-mail ticket, then nothing is sent (web tickets: test_other_channel_mail)."""
     controller, handler = smtp_server
     mailbox = _smtp_mailbox(controller, front_line)
     first = ingest_raw(mailbox=mailbox, raw=build_mail())
     ticket_services.add_note(ticket=first.ticket, actor=agent, text="internal")
-    if ticket.channel != "email":
-        ticket_services.add_reply(ticket=ticket, actor=agent, text="web reply")
     assert handler.received == []
     assert not Message.objects.filter(delivery_status__in=["sent", "failed"]).exists()
 
