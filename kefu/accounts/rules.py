@@ -1,5 +1,6 @@
 """Pure rules about staff accounts: who may grant which role, the time zones offered, skill lists."""
 
+import unicodedata
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +70,14 @@ def clean_skills(raw: dict | None) -> dict[str, list[str]]:
 def login_redirect_kind(*, is_staff: bool) -> str:
     """Where a fresh login lands: staff in the workspace, customers in the portal."""
     return "workspace" if is_staff else "portal"
+
+
+def clean_display_name(value: str | None, *, max_length: int = 100) -> str:
+    """A person's name as shown to others: format and control characters (zero-width spaces, RTL overrides,
+    Unicode categories Cf/Cc) removed, runs of whitespace made one space; "" when nothing visible is left."""
+    kept = "".join(
+        ch for ch in (value or "") if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n\r"
+    )
+    name = " ".join(kept.split())[:max_length].strip()
+    # Combining marks alone (e.g. a lone U+0301) render as nothing: a name needs a letter, digit or symbol.
+    return name if any(unicodedata.category(ch)[0] in "LNSP" for ch in name) else ""

@@ -228,7 +228,9 @@ def _apply_user_values(actor, user: User, values: Mapping[str, Any]) -> None:
             taken = User.objects.filter(username__iexact=value).exclude(pk=user.pk).exists()
             if taken:
                 raise InvalidInput(_("This username is already taken."), field="username")
-        elif name in ("email", "display_name", "first_name", "last_name"):
+        elif name == "display_name":
+            value = rules.clean_display_name(value)
+        elif name in ("email", "first_name", "last_name"):
             value = (value or "").strip()
         elif name == "level" and value not in Level.values:
             raise InvalidInput(_("Unknown level."), field="level")
@@ -302,7 +304,7 @@ def update_profile(
     if presence not in Presence.values:
         raise InvalidInput(_("Unknown presence."), field="presence")
     values = {
-        "display_name": (display_name or "").strip()[:100],
+        "display_name": rules.clean_display_name(display_name),
         "language": _clean_language(language),
         "timezone": _clean_timezone(timezone),
         "presence": presence,

@@ -77,6 +77,15 @@ class LoginView(auth_views.LoginView):
         return wanted or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The site root: staff to the workspace, signed-in customers to the portal, everyone else to log in."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+    if rules.login_redirect_kind(is_staff=request.user.is_staff) == "portal":
+        return HttpResponseRedirect(_portal_home())
+    return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's rule): a link or an image cannot log anyone out."""
 

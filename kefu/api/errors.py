@@ -7,8 +7,9 @@ Messages are translated into the request's language (Accept-Language, or the use
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,6 +29,16 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, SuspiciousOperation):
         return Response({"detail": _("The request could not be read.")}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's text ("No Ticket matches the given query.") is English only; DRF's own is translated.
+        exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        # DRF's "No data provided" (a null body) is not in its catalogs: say it in the request's language.
+        for key, items in exc.detail.items():
+            if isinstance(items, list):
+                exc.detail[key] = [
+                    _("No data provided.") if item == "No data provided" else item for item in items
+                ]
     return drf_exception_handler(exc, context)
 
 

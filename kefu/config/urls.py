@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from kefu.accounts import views as account_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="workspace:home", permanent=False)),
+    path("", account_views.home),
     path("accounts/", include("kefu.accounts.urls")),
     path("agent/", include("kefu.workspace.urls")),
     path("dashboard/", include("kefu.analytics.urls")),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -6,6 +7,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from kefu.config import listeners
 
         listeners.connect()
+        # Django's own catalogs lack a zh_Hans entry for the empty choice of every select: ours has one.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")

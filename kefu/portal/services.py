@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.accounts import services as account_services
+from kefu.accounts.rules import clean_display_name
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import DomainError, InvalidInput, NotFound
@@ -69,7 +70,7 @@ def sign_up(*, name: str, email: str, password: str, language: str, client_ip: s
     login gets one linked. The login stays inactive until the mailed link is opened. An address that
     already has a login gets a sign-in link instead, so the answer reveals nothing about who is registered.
     """
-    name = " ".join((name or "").split())[:100]
+    name = clean_display_name(name)  # zero-width or control characters alone are no name
     email = _clean_email(email)
     if not name:
         raise InvalidInput(_("Please enter your name."), field="name")

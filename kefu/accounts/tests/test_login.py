@@ -135,3 +135,17 @@ def test_logout_needs_a_post_and_ends_the_session(client, agent):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
+
+
+def test_site_root_sends_each_kind_of_user_where_they_belong(client, agent, customer_user):
+    """`/` sends anonymous visitors to log in, signed-in customers to the portal and staff to the workspace,
+    so a customer never loops between `/` and a 403 on /agent/."""
+    anonymous = client.get("/")
+    client.force_login(customer_user)
+    as_customer = client.get("/")
+    client.force_login(agent)
+    as_staff = client.get("/")
+
+    assert anonymous["Location"] == reverse("accounts:login")
+    assert as_customer["Location"] == reverse("portal:home")
+    assert as_staff["Location"] == reverse("workspace:home")

@@ -149,3 +149,20 @@ def test_profile_needs_login(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_display_name_of_invisible_characters_is_not_kept(client, agent):
+    """Saving the profile with a zero-width-only name stores no name (shown as the username), never a blank."""
+    from kefu.accounts import services
+
+    services.update_profile(
+        user=agent,
+        actor=agent,
+        display_name="\u200b\u200e",
+        language="",
+        timezone="",
+        presence=agent.presence,
+    )
+
+    agent.refresh_from_db()
+    assert agent.display_name == "" and str(agent) == agent.username

@@ -41,3 +41,19 @@ def test_skills_keep_only_known_lists_deduplicated():
 def test_staff_land_in_the_workspace_and_customers_in_the_portal():
     assert rules.login_redirect_kind(is_staff=True) == "workspace"
     assert rules.login_redirect_kind(is_staff=False) == "portal"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\u200b\u200d\u202e\u2066", ""),  # zero-width and bidi controls only
+        ("\x00\x07 \u3000", ""),  # control characters and ideographic space
+        ("\u0301\u0308", ""),  # combining marks with nothing to sit on
+        ("李\u200b雷\u202e", "李雷"),
+        ("  Li \t Lei\n", "Li Lei"),
+        ("Zoë", "Zoë"),
+    ],
+)
+def test_display_names_lose_invisible_characters_and_need_something_visible(raw, clean):
+    """Format (Cf) and control (Cc) characters are stripped; a name of nothing visible becomes empty."""
+    assert rules.clean_display_name(raw) == clean

@@ -33,3 +33,16 @@ def test_frameworks_own_messages_follow_accept_language(api_for, agent):
 
     assert english["name"] == ["This field is required."]
     assert chinese["name"] == ["该字段是必填项。"]
+
+
+@pytest.mark.django_db
+def test_not_found_and_no_data_come_back_in_the_requests_language(api_for, agent):
+    """Django's "No Ticket matches the given query." and DRF's "No data provided" are English-only texts:
+    a Chinese request gets them in Chinese, an English one in English."""
+    chinese, english = api_for(agent, language="zh-hans"), api_for(agent, language="en")
+
+    assert chinese.get("/api/v1/tickets/999999/").json() == {"detail": "未找到。"}
+    assert english.get("/api/v1/tickets/999999/").json() == {"detail": "Not found."}
+    empty = chinese.post("/api/v1/customers/", "null", content_type="application/json")
+    assert empty.status_code == 400
+    assert "未提供任何数据。" in str(empty.json())

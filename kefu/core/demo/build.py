@@ -44,6 +44,7 @@ from kefu.tickets.models import (
 from kefu.tickets.search import index_tickets
 
 from . import data, scenarios
+from .chat import ensure_chat_site
 from .knowledge import KNOWLEDGE_AUTHOR, ensure_knowledge
 
 DAY = 86400
@@ -219,6 +220,7 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
         if demo_exists():
             _ensure_sla_clocks(clock.now())  # a demo built before tickets had clocks gets them now
             ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR])  # ... and one built before the help center
+            ensure_chat_site()  # ... and one built before the chat site
             created = False
         else:
             created = True
@@ -229,6 +231,7 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
             counts = _create_tickets(rng, config, people, portal_customer, tickets, now)
             counts["sla_clocks"] = _ensure_sla_clocks(now)
             counts.update(ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR]))
+            ensure_chat_site()
     # The tickets were bulk-created past the services: give them their full-text search entries (also for a
     # demo built before tickets were searchable). Batches commit on their own, outside the build's transaction.
     if not TicketSearchEntry.objects.exists():

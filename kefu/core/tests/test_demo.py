@@ -232,3 +232,19 @@ def test_demo_tickets_are_found_by_the_queues_full_text_search() -> None:
 
     assert TicketSearchEntry.objects.count() == Ticket.objects.count()
     assert ticket in matched
+
+
+def test_demo_has_a_chat_site_for_its_own_host_and_says_where_to_try_it(settings) -> None:
+    """`kefu demo` creates one chat site whose allowed origin is the demo's own address (and its loopback twin),
+    and prints the widget demo page with the site's key, on every run."""
+    from kefu.chat.models import ChatSite
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    out = StringIO()
+    call_command("demo", "--tickets", "5", "--customers", "3", stdout=out)
+    call_command("demo", stdout=StringIO())
+
+    [site] = ChatSite.objects.all()
+    assert site.allows_origin("http://127.0.0.1:8000") and site.allows_origin("http://localhost:8000")
+    assert site.is_active and not site.allows_origin("https://evil.example")
+    assert f"http://127.0.0.1:8000/chat/demo/?site={site.key}" in out.getvalue()

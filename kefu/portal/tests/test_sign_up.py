@@ -127,3 +127,19 @@ def test_sign_up_mails_are_throttled_per_address(django_capture_on_commit_callba
 
     assert response.status_code == 429
     assert len(mail.outbox) == 3
+
+
+def test_a_name_of_only_invisible_characters_is_refused(django_capture_on_commit_callbacks):
+    """Zero-width, bidi-override and control characters are no name: the form asks for one, no login is made."""
+    response = sign_up(Client(), django_capture_on_commit_callbacks, name="\u200b\u202e\u2060\x07")
+
+    assert response.status_code == 400
+    assert not User.objects.filter(email="li.lei@example.com").exists()
+    assert not mail.outbox
+
+
+def test_invisible_characters_are_stripped_from_the_name(django_capture_on_commit_callbacks):
+    """A name with a zero-width space inside is stored without it."""
+    sign_up(Client(), django_capture_on_commit_callbacks, name="李\u200b雷\u202e")
+
+    assert User.objects.get(email="li.lei@example.com").display_name == "李雷"

@@ -68,3 +68,15 @@ def test_agents_cannot_manage_chat_sites(client, agent, outsider, site):
         assert client.post(f"/manage/chat-sites/{site.pk}/", {"name": "hacked"}).status_code == 403
     site.refresh_from_db()
     assert site.name != "hacked"
+
+
+def test_the_install_instruction_shows_the_body_tag_as_text(client, admin_user, site):
+    """The "paste before </body>" instruction shows the tag as text in both languages, instead of a raw
+    </body> the browser swallows (which left "放在 之前")."""
+    admin_user.language = "zh-hans"
+    admin_user.save()
+    client.force_login(admin_user)
+
+    page = client.get(f"/manage/chat-sites/{site.pk}/").content.decode()
+
+    assert "放在 &lt;/body&gt; 之前" in page and "放在 </body>" not in page

@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from kefu.core.demo.build import build_demo, demo_logins
+from kefu.core.demo.chat import ensure_chat_site
 
 from .seed import positive_int
 
@@ -54,6 +55,10 @@ class Command(BaseCommand):
             f"  Staff sign-in:   {settings.SITE_URL}{_path('accounts:login', '/accounts/login/')}"
         )
         self.stdout.write(f"  Customer portal: {settings.SITE_URL}{_path('portal:home', '/portal/')}")
+        site = ensure_chat_site()
+        self.stdout.write(
+            f"  Chat widget:     {settings.SITE_URL}{_path('webchat:demo', '/chat/demo/')}?site={site.key}"
+        )
 
 
 def _path(name: str, fallback: str) -> str:
