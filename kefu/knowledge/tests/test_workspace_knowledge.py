@@ -212,3 +212,17 @@ def test_an_articles_language_is_shown_but_not_editable_once_written(client, sen
     assert saved.status_code == 302
     article.refresh_from_db()
     assert (article.language, article.version) == ("zh-hans", 2)
+
+
+def test_an_articles_view_count_is_called_浏览量_not_the_queues_视图(client, senior, refund_articles):
+    client.force_login(senior)
+    article = refund_articles["public"]
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    senior.language = "zh-hans"
+    senior.save()
+
+    page = client.get(reverse("workspace:knowledge_article", args=[article.pk]), **zh).content.decode()
+    home = client.get(reverse("workspace:knowledge"), **zh).content.decode()
+
+    assert "<dt>浏览量</dt>" in page and "浏览量" in home
+    assert "<dt>视图</dt>" not in page
