@@ -14,11 +14,13 @@ from kefu.tickets.models import Category, Channel, Priority, Severity
 
 
 class Unit:
+    SECOND = "seconds"  # live chat's first response is counted in seconds ("answered within 30 s")
     MINUTES = "minutes"
     HOURS = "hours"
     DAYS = "days"
-    SECONDS = {MINUTES: 60, HOURS: 3600, DAYS: 86400}
+    SECONDS = {SECOND: 1, MINUTES: 60, HOURS: 3600, DAYS: 86400}
     CHOICES = (
+        (SECOND, _("seconds")),
         (MINUTES, _("minutes")),
         (HOURS, _("hours")),
         (DAYS, _("days")),
@@ -31,8 +33,8 @@ TARGETS = (
     ("resolution", _("Resolution")),
     ("escalate_after", _("Escalate to a supervisor after")),
 )
-# A bound on the amount alone (365 days in minutes); the service checks the duration itself.
-_MAX_AMOUNT = int(MAX_TARGET.total_seconds() // 60)
+# A bound on the amount alone (365 days in seconds); the service checks the duration itself.
+_MAX_AMOUNT = int(MAX_TARGET.total_seconds())
 
 
 def _checkboxes(label) -> forms.MultipleChoiceField:
@@ -51,10 +53,10 @@ def split_duration(value: timedelta | None) -> tuple[int | None, str]:
     if not value:
         return None, Unit.HOURS
     seconds = int(value.total_seconds())
-    for unit in (Unit.DAYS, Unit.HOURS):
+    for unit in (Unit.DAYS, Unit.HOURS, Unit.MINUTES):
         if seconds % Unit.SECONDS[unit] == 0:
             return seconds // Unit.SECONDS[unit], unit
-    return round(seconds / 60), Unit.MINUTES
+    return seconds, Unit.SECOND
 
 
 class PolicyForm(forms.Form):

@@ -58,13 +58,15 @@ def _rows(rows: list[SlaPolicy]) -> list[dict]:
 
 
 def duration_text(value: timedelta) -> str:
-    """A target as the form shows it: "4 hours", "3 days", "90 minutes"."""
+    """A target as the form shows it: "4 hours", "3 days", "90 minutes", "30 seconds"."""
     amount, unit = split_duration(value)
     if unit == Unit.DAYS:
         return ngettext("%(n)s day", "%(n)s days", amount) % {"n": amount}
     if unit == Unit.HOURS:
         return ngettext("%(n)s hour", "%(n)s hours", amount) % {"n": amount}
-    return ngettext("%(n)s minute", "%(n)s minutes", amount) % {"n": amount}
+    if unit == Unit.MINUTES:
+        return ngettext("%(n)s minute", "%(n)s minutes", amount) % {"n": amount}
+    return ngettext("%(n)s second", "%(n)s seconds", amount) % {"n": amount}
 
 
 def _condition_titles() -> list[tuple[str, str]]:

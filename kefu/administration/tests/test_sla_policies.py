@@ -124,6 +124,20 @@ def test_editing_shows_stored_durations_in_their_largest_unit(client, supervisor
     assert form.initial["escalate_after"] is None
 
 
+def test_a_chat_target_of_30_seconds_is_shown_and_kept_in_seconds(client, supervisor):
+    """Live chat answers within seconds: a 30 s target is not shown as "0 minutes", and saving the form
+    unchanged keeps it (it used to round to 0 and fail the "more than zero" check)."""
+    policy = SlaPolicyFactory(name="在线聊天", first_response=timedelta(seconds=30), resolution=timedelta(days=3))
+    client.force_login(supervisor)
+
+    listing = client.get("/manage/sla/", headers={"Accept-Language": "en"}).content.decode()
+    form = client.get(f"/manage/sla/{policy.pk}/").context["form"]
+
+    assert "30 seconds" in listing and "0 minutes" not in listing
+    assert (form.initial["first_response"], form.initial["first_response_unit"]) == (30, "seconds")
+    assert (form.initial["resolution"], form.initial["resolution_unit"]) == (3, "days")
+
+
 def test_supervisor_edits_a_policy(client, supervisor, complaint):
     policy = SlaPolicyFactory(name="旧")
     client.force_login(supervisor)
