@@ -4,6 +4,7 @@ import copy
 import threading
 from collections.abc import Mapping
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,16 +32,19 @@ class BuiltOnceFieldsMixin:
 
 class _SerializersOfThisThread(threading.local):
     def __init__(self) -> None:
-        self.by_class: dict[type, serializers.BaseSerializer] = {}
+        self.by_class: dict[tuple[type, str | None], serializers.BaseSerializer] = {}
 
 
 _reused = _SerializersOfThisThread()
 
 
 def _reused_serializer(serializer_class: type[serializers.BaseSerializer]) -> serializers.BaseSerializer:
-    serializer = _reused.by_class.get(serializer_class)
+    # One per language too: DRF's length and size validators format their message once (lazy_format keeps
+    # the first result), so a serializer that answered in Chinese would go on answering in Chinese.
+    key = (serializer_class, get_language())
+    serializer = _reused.by_class.get(key)
     if serializer is None:
-        serializer = _reused.by_class[serializer_class] = serializer_class()
+        serializer = _reused.by_class[key] = serializer_class()
     return serializer
 
 

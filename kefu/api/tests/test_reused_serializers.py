@@ -57,3 +57,18 @@ def test_represented_is_the_serializers_data_and_keeps_no_context(ticket):
 
     assert body == TicketDetailSerializer(shown, context=context).data
     assert fields._reused_serializer(TicketDetailSerializer)._context == {}
+
+
+def test_a_reused_serializer_answers_each_request_in_its_own_language(api):
+    """DRF formats a length message once and keeps it: one serializer per language, so a Chinese answer
+    is not repeated to the English request that follows (nor the other way round)."""
+    too_long = {"subject": "长" * 300, "customer_email": "chen@example.com"}
+
+    chinese = api.post(URL, too_long, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english = api.post(URL, too_long, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    chinese_again = api.post(URL, too_long, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert english.status_code == chinese.status_code == 400
+    assert english.json()["subject"][0].startswith("Ensure this field has no more than")
+    assert "不能超过" in chinese.json()["subject"][0]
+    assert chinese_again.json() == chinese.json()
