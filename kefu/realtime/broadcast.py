@@ -100,22 +100,26 @@ def broadcast_many(sends: Sends) -> None:
 
 
 async def _send_all(layer, sends: Sends) -> None:
-    if len(sends) == 1:  # the usual single push: no gather and its tasks
-        group, message = sends[0]
+    """Different groups concurrently; the messages of one group one after another, in the order given (a
+    ticket's "created" frame before its "message" frame: sent together, Redis would not keep their order)."""
+    by_group: dict[str, list[dict]] = {}
+    for group, message in sends:
+        by_group.setdefault(group, []).append(message)
+    if len(by_group) == 1:  # the usual case: no gather and its tasks
+        [(group, messages)] = by_group.items()
+        await _send_in_order(layer, group, messages)
+        return
+    await asyncio.gather(*(_send_in_order(layer, group, messages) for group, messages in by_group.items()))
+
+
+async def _send_in_order(layer, group: str, messages: list[dict]) -> None:
+    for message in messages:
         try:
             await layer.group_send(group, message)
         except Exception as error:
             log.warning(
                 "realtime push %s to %s failed", message.get("frame", {}).get("type"), group, exc_info=error
             )
-        return
-    results = await asyncio.gather(
-        *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
-    )
-    for (group, message), result in zip(sends, results, strict=True):
-        if isinstance(result, BaseException):
-            kind = message.get("frame", {}).get("type")
-            log.warning("realtime push %s to %s failed", kind, group, exc_info=result)
 
 
 def broadcast(group: str, event: str, payload: dict[str, Any], *, recheck_access: bool = False) -> None:

@@ -63,3 +63,29 @@ def test_one_call_sends_each_frame_to_the_groups_with_sockets_in_one_trip(layer,
         ("ticket.changed", "message"),
         ("queue.changed", None),
     ]
+
+
+def test_frames_for_one_group_are_sent_one_after_another_even_when_the_first_is_slow():
+    """A layer over the network (Redis) keeps no order between sends in flight together: the second frame of
+    a group waits until the first is sent; other groups do not wait."""
+    import asyncio
+
+    sent: list[str] = []
+
+    class SlowFirstLayer:
+        async def group_send(self, group, message):
+            if message["frame"]["what"] == "created":
+                await asyncio.sleep(0.05)
+            sent.append(f"{group}:{message['frame']['what']}")
+
+    async_to_sync(broadcast_module._send_all)(
+        SlowFirstLayer(),
+        [
+            ("ticket.1", push_message("ticket.changed", {"ticket": 1, "what": "created"})),
+            ("ticket.1", push_message("ticket.changed", {"ticket": 1, "what": "message"})),
+            ("queue", push_message("queue.changed", {"what": "hint"})),
+        ],
+    )
+
+    assert sent.index("ticket.1:created") < sent.index("ticket.1:message")
+    assert sent[0] == "queue:hint"  # the other group was not held up by the slow send
