@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connections, router
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, Q, Value
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _FROM_USER, _FROM_GROUP = 0, 1
@@ -120,3 +120,17 @@ def team_ids(user) -> list[int]:
         cached = list(user.teams.values_list("id", flat=True)) if user.pk else []
         user._team_ids_cache = cached
     return cached
+
+
+def without_read_only_roles(users):
+    """`users` less those whose roles only read tickets (analyst, QA inspector, trainer with no working role
+    beside): automatic assignment and rules never hand them a ticket they could not even reply to. Staff
+    with no role at all stay (a manual assignment refuses them with a message; see tickets.services)."""
+    from kefu.accounts import roles
+
+    links = get_user_model().groups.through.objects
+    read_only = links.filter(group__name__in=roles.READ_ONLY_ROLES).values("user_id")
+    working = links.filter(
+        group__permissions__content_type__app_label="tickets", group__permissions__codename="change_ticket"
+    ).values("user_id")
+    return users.exclude(Q(pk__in=read_only) & ~Q(pk__in=working))

@@ -17,6 +17,8 @@ QA_INSPECTOR = "qa_inspector"
 ANALYST = "analyst"
 TRAINER = "trainer"
 ADMIN = "admin"
+# Roles that read tickets but do not work them: never given a ticket by routing.
+READ_ONLY_ROLES = (QA_INSPECTOR, ANALYST, TRAINER)
 
 ROLE_LABELS = {
     AGENT: _("Agent (客服专员)"),

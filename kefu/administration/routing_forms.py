@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.accounts.models import Team, User
+from kefu.accounts.permissions import without_read_only_roles
 from kefu.customers.models import Tier
 from kefu.routing import rules
 from kefu.routing.models import IntakeRule, MatchIn
@@ -64,7 +65,9 @@ class RuleForm(forms.Form):
     set_team = forms.ModelChoiceField(label=_("Set team"), queryset=Team.objects.all(), required=False, empty_label="—")
     set_assignee = StaffChoiceField(
         label=_("Assign to"), required=False, empty_label="—",
-        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name", "username"),
+        queryset=without_read_only_roles(User.objects.filter(is_staff=True, is_active=True)).order_by(
+            "display_name", "username"
+        ),
     )
     add_tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
     escalate_to = forms.ChoiceField(

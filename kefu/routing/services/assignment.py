@@ -33,6 +33,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from kefu.accounts.models import AssignmentStrategy, Presence, Team, User
+from kefu.accounts.permissions import without_read_only_roles
 from kefu.core import clock
 from kefu.sla import rules as sla_rules
 from kefu.sla.models import Escalation
@@ -71,6 +72,7 @@ def candidates(
         .values("n")
     )
     people = User.objects.filter(teams=team) if among is None else User.objects.filter(pk__in=list(among))
+    people = without_read_only_roles(people)
     agents = (
         people.filter(is_active=True, is_staff=True, presence=Presence.ONLINE)
         .exclude(pk__in=list(exclude))

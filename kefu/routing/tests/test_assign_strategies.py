@@ -107,6 +107,22 @@ def test_round_robin_alternates_between_the_online_members(front_line, online, c
     assert front_line.assignment_cursor == teammate.pk
 
 
+def test_online_members_whose_roles_only_read_tickets_are_never_given_one(front_line, customer):
+    """An analyst, QA inspector or trainer in a team could not even reply: routing skips them, but not
+    someone who also holds a working role."""
+    reader = UserFactory(roles=[roles.ANALYST], teams=[front_line], presence=Presence.ONLINE)
+    inspector = UserFactory(roles=[roles.QA_INSPECTOR], teams=[front_line], presence=Presence.ONLINE)
+    both = UserFactory(roles=[roles.TRAINER, roles.AGENT], teams=[front_line], presence=Presence.ONLINE)
+    _team(front_line, AssignmentStrategy.ROUND_ROBIN)
+    tickets = [TicketFactory(team=front_line, customer=customer) for _ in range(3)]
+
+    for ticket in tickets:
+        _assign(ticket)
+
+    assignees = {_reload(t).assignee for t in tickets}
+    assert both in assignees and reader not in assignees and inspector not in assignees
+
+
 def test_least_open_gives_the_ticket_to_the_agent_with_fewer_open_tickets(front_line, online, customer):
     agent, teammate = online
     _team(front_line, AssignmentStrategy.LEAST_OPEN)
