@@ -138,7 +138,14 @@ class MessageSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     author = UserRefSerializer(allow_null=True, read_only=True)
     text = serializers.CharField(source="body_text", read_only=True)
     html = serializers.CharField(source="body_html", read_only=True)
-    event_data = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    event_data = serializers.DictField(
+        child=serializers.JSONField(),
+        read_only=True,
+        help_text=_(
+            "What the event recorded. Names of teams, categories and priorities are objects with both "
+            'languages, {"zh": …, "en": …}; events recorded before 2026-11-30 hold plain strings.'
+        ),
+    )
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
