@@ -14,3 +14,10 @@ class AccountsConfig(AppConfig):
 
         # Roles are configuration the code defines; keep the groups in step after every migrate.
         post_migrate.connect(sync_roles_after_migrate, sender=self)
+
+        from kefu.core import config_cache
+
+        from .models import Team
+
+        # Team menus of the agent workspace are per-process copies (kefu.core.config_cache).
+        config_cache.watch(Team)

@@ -6,3 +6,10 @@ class WorkspaceConfig(AppConfig):
     name = "kefu.workspace"
     label = "workspace"
     verbose_name = _("Workspace")
+
+    def ready(self) -> None:
+        from .menus import watch_staff
+
+        # The menus' copy of the staff list (kefu.workspace.menus); categories, priorities, tags, custom
+        # fields and teams are watched by their own apps.
+        watch_staff()

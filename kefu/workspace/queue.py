@@ -1,7 +1,7 @@
 """The agent's ticket queue: parsing its filters and building one query for a page of rows.
 
-Cost stays flat whatever the number of tickets: the options the filter menus offer are loaded once
-(a few small queries), the page itself is one query plus one each for the rows' tags and customers' names,
+Cost stays flat whatever the number of tickets: the options the filter menus offer come from the process's
+copy of the configuration (kefu.workspace.menus, no query), the page itself is one query plus one each for the rows' tag names and customers' names,
 and pages are cut with LIMIT/OFFSET reading one row past the page to know whether a next page exists, so
 there is never a COUNT(*) over every ticket. A search adds two statements: the full-text index's matching
 ids (at most `tickets.search.CANDIDATES`), then those the filters keep.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, IntegerField, OrderBy, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,11 +25,11 @@ from kefu.tickets.models import (
     Channel,
     Priority,
     Status,
-    Tag,
     Ticket,
 )
 from kefu.tickets.search import filter_tickets
 
+from .menus import STAFF_COLUMNS, menus
 from .rows import severity_labels, status_labels, ticket_link_maker
 from .widgets import use_fast_widgets
 
@@ -66,33 +66,29 @@ NONE = "none"
 ME = "me"
 
 
-_STAFF_COLUMNS = ("id", "username", "display_name", "first_name", "last_name")
-
-
 @dataclass
 class QueueOptions:
-    """What the filter menus offer; loaded once per request (constant number of small queries)."""
+    """What the filter menus offer: the process's copy of the configuration (kefu.workspace.menus), no query."""
 
     categories: list[Category]
     priorities: list[Priority]
     teams: list[Team]
     staff: list
     tags: list[str]
+    tag_options_html: str = ""  # the tags' <option> lines, ready-made
+    staff_options_html: str = ""  # the staff's <option> lines, ready-made
 
     @classmethod
     def load(cls, user) -> "QueueOptions":
-        staff = list(
-            get_user_model()
-            .objects.filter(is_staff=True, is_active=True)
-            .only(*_STAFF_COLUMNS)
-            .order_by("display_name", "username")
-        )
+        current = menus()
         return cls(
-            categories=list(Category.objects.filter(is_active=True)),
-            priorities=list(Priority.objects.all()),
-            teams=list(Team.objects.all()),
-            staff=staff,
-            tags=list(Tag.objects.order_by("name").values_list("name", flat=True)[:300]),
+            categories=current.active_categories,
+            priorities=list(current.priorities),
+            teams=list(current.teams),
+            staff=list(current.staff),
+            tags=list(current.tags),
+            tag_options_html=current.tag_options_html,
+            staff_options_html=current.staff_options_html,
         )
 
 
@@ -248,11 +244,10 @@ def queue_page(user, data: dict, options: QueueOptions) -> QueuePage:
         # on PostgreSQL, planning the seven-table join took ten times longer than running it. Customers'
         # names come by a second query (_attach_customer_names): joined, SQLite drove the loop from the
         # customers table and read every ticket for the unassigned view (134 ms of CPU at 100,000 tickets).
-        .select_related("sla")
-        .prefetch_related(Prefetch("tags", to_attr="tag_list"))  # a plain list on each row
-        .defer(*_UNSHOWN_COLUMNS)
+        .select_related("sla").defer(*_UNSHOWN_COLUMNS)
     )
     rows = list(queryset[start : start + PAGE_SIZE + 1])
+    _attach_tag_names(rows[:PAGE_SIZE])
     _attach_customer_names(rows[:PAGE_SIZE])
     _attach_menu_objects(rows[:PAGE_SIZE], options)
     _prepare_rows(rows[:PAGE_SIZE])
@@ -262,6 +257,18 @@ def queue_page(user, data: dict, options: QueueOptions) -> QueuePage:
         has_next=len(rows) > PAGE_SIZE,
         search_capped=capped,
     )
+
+
+def _attach_tag_names(tickets: list[Ticket]) -> None:
+    """`tag_names` on each row, in alphabetical order, read as pairs of (ticket, name) in one query: a
+    prefetch built a Tag object per link and its query per page (twice the CPU, issue 7)."""
+    names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    if names:
+        links = Ticket.tags.through.objects.filter(ticket_id__in=names).order_by("tag__name")
+        for ticket_id, name in links.values_list("ticket_id", "tag__name"):
+            names[ticket_id].append(name)
+    for ticket in tickets:
+        ticket.tag_names = names[ticket.pk]
 
 
 def _attach_customer_names(tickets: list[Ticket]) -> None:
@@ -283,7 +290,7 @@ def _attach_menu_objects(tickets: list[Ticket], options: QueueOptions) -> None:
         ("category", options.categories, Category.objects.all()),
         ("priority", options.priorities, Priority.objects.all()),
         ("team", options.teams, Team.objects.all()),
-        ("assignee", options.staff, user_model.objects.only(*_STAFF_COLUMNS)),
+        ("assignee", options.staff, user_model.objects.only(*STAFF_COLUMNS)),
     )
     for name, known, queryset in kinds:
         by_pk = {obj.pk: obj for obj in known}

@@ -105,10 +105,10 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
             if ticket.severity == "major"
             else ""
         )
-        tags = ticket.tag_list
+        tags = ticket.tag_names
         tags_html = (
             '<span class="tags">'
-            + "".join(f'<span class="tag">{_esc(t.name)}</span>' for t in tags)
+            + "".join(f'<span class="tag">{_esc(name)}</span>' for name in tags)
             + "</span>"
             if tags
             else ""

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kefu.accounts import roles
-from kefu.tests.factories import UserFactory
+from kefu.tests.factories import TicketFactory, UserFactory
 from kefu.workspace.views.ticket import assignee_choices
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,18 @@ def test_assigning_to_an_analyst_through_the_panel_is_refused(login, supervisor,
     assert response.status_code == 400
     ticket.refresh_from_db()
     assert ticket.assignee is None
+
+
+def test_without_assign_permission_only_the_team_and_oneself_are_offered(
+    agent, teammate, outsider, supervisor, customer, front_line
+):
+    """The menu's statement is built once per process: each ticket's team, assignee and the user still count."""
+    assert not agent.has_perm("tickets.assign_ticket")
+    team_ticket = TicketFactory(customer=customer, team=front_line)
+    unrouted = TicketFactory(customer=customer, team=None, assignee=None)
+    held = TicketFactory(customer=customer, team=None, assignee=outsider)
+
+    assert set(assignee_choices(agent, team_ticket)) == {agent, teammate, supervisor}
+    assert list(assignee_choices(agent, unrouted)) == [agent]
+    assert set(assignee_choices(agent, held)) == {agent, outsider}
+    assert outsider in set(assignee_choices(supervisor, unrouted))

@@ -57,3 +57,14 @@ def test_a_menu_with_option_groups_still_uses_the_template():
     form = use_fast_widgets(_Form())
 
     assert '<optgroup label="Group &lt;1&gt;">' in str(form["grouped"])
+
+
+@pytest.mark.parametrize("value", ["1", "", None, ["2"], "missing"])
+def test_menu_options_are_written_as_the_templates_write_them(value):
+    """Options come straight from the choices (no per-option dicts): a repeated value is selected once, a None
+    choice is the empty value, labels are escaped."""
+    choices = [(None, "none <b>"), ("1", "one"), ("1", "one again"), (2, mark_safe("<i>two</i>"))]
+    slow = forms.Select(choices=choices, attrs={"id": "m"})
+    fast = FastSelect(choices=choices, attrs={"id": "m"})
+
+    assert fast.render("menu", value) == slow.render("menu", value)

@@ -43,10 +43,12 @@ def test_rows_of_deactivated_agents_cost_one_query_more_whatever_their_number(
 
     with CaptureQueriesContext(connection) as base:
         client.get(URL, {"view": "all"})
+    expected = len(base.captured_queries) + 1  # now: the next request clears the connection's log
     for i in range(3):
         gone = UserFactory(username=f"gone{i}", is_staff=True, is_active=False)
         TicketFactory(customer=customer, team=front_line, assignee=gone)
+    client.get(URL, {"view": "all"})  # new users changed the staff menus: their copy is read again once
 
-    with django_assert_num_queries(len(base.captured_queries) + 1):
+    with django_assert_num_queries(expected):
         body = client.get(URL, {"view": "all"}).content.decode()
     assert body.count('data-queue-row="') == 4

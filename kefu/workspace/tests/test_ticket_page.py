@@ -163,9 +163,11 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(
     client.get(page(ticket))
     with CaptureQueriesContext(connection) as few:
         client.get(page(ticket))
+    expected = len(few.captured_queries)  # now: the next request clears the connection's log
     _grow(ticket, agent, 10)
+    client.get(page(ticket))  # new tags changed the menus' configuration: its copy is read again once
 
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(expected):
         response = client.get(page(ticket))
     assert response.status_code == 200
     assert "回复 9" in response.content.decode()

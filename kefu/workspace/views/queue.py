@@ -15,6 +15,7 @@ from kefu.tickets.models import Status
 from kefu.tickets.services import bulk_update
 
 from ..forms import BulkForm, raise_for
+from ..menus import load_staff
 from ..queue import SORTS, VIEWS, QueueFilterForm, QueueOptions, QueuePage, queue_page
 from ..rows import queue_rows_html
 from .common import staff_required, wants_partial
@@ -79,7 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """Apply one change (assignee, status, tag) to the selected tickets, all or nothing."""
     options = QueueOptions.load(request.user)
-    form = BulkForm(request.POST, staff=options.staff)
+    form = BulkForm(request.POST, staff=load_staff())  # fresh objects: the services cache permissions on them
     raise_for(form)
     ids = form.cleaned_data["ticket"]
     tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("pk"))

@@ -1,9 +1,11 @@
 """The ticket page: its timeline, the reply box, the field panel, macros and the customer side panel."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from kefu.core.errors import InvalidInput, NotFound
 from kefu.tickets import rules
 from kefu.tickets.access import get_visible_ticket, visible_tickets
 from kefu.tickets.links import links_for
-from kefu.tickets.models import Attachment, Category, CustomField, Macro, Priority, Severity, Status, Ticket
+from kefu.tickets.models import Attachment, Macro, Severity, Status, Ticket
 from kefu.tickets.services import (
     TicketChanges,
     add_note,
@@ -29,6 +31,7 @@ from kefu.tickets.services import (
 )
 
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
+from ..menus import Menus, menus
 from ..rows import status_labels, ticket_link_maker, ticket_page_urls
 from ..widgets import use_fast_widgets
 from .common import render_fragments, staff_required, wants_partial
@@ -83,29 +86,48 @@ def assignee_choices(user, ticket: Ticket):
     `can_work_ticket` and the assignment service require), the ticket's team members first, and the current
     assignee whatever their role (so the menu shows them). Without `tickets.assign_ticket`: only the team's
     members and oneself. One query."""
+    restricted = not user.has_perm("tickets.assign_ticket")
+    sql, params = _assignee_statement(connections[DEFAULT_DB_ALIAS].vendor, restricted)
+    values = {_TEAM: ticket.team_id, _ASSIGNEE: ticket.assignee_id, _USER: user.pk}
+    return get_user_model().objects.raw(sql, [values.get(p, p) if type(p) is int else p for p in params])
+
+
+# Stand-ins for the request's values in the assignee statement, swapped for them at each use (no real id).
+_TEAM, _ASSIGNEE, _USER = -987_654_321_001, -987_654_321_002, -987_654_321_003
+
+
+@lru_cache(maxsize=8)
+def _assignee_statement(_vendor: str, restricted: bool) -> tuple[str, tuple]:
+    """The assignee menu's SQL, built by the ORM once per process: building and compiling the query cost
+    seven times more than running it (issue 7). A missing team or assignee becomes `= NULL`, which, like
+    the ORM's `IS NULL` there, matches nobody."""
     users = get_user_model()
     change_ticket = Permission.objects.filter(content_type__app_label="tickets", codename="change_ticket")
     holders = users.objects.filter(
         Q(groups__permissions__in=change_ticket) | Q(user_permissions__in=change_ticket)
     )
-    in_team = Team.members.through.objects.filter(team_id=ticket.team_id, user_id=OuterRef("pk"))
+    in_team = Team.members.through.objects.filter(team_id=_TEAM, user_id=OuterRef("pk"))
     staff = (
         users.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(pk__in=holders.values("pk")) | Q(pk=ticket.assignee_id))
+        .filter(Q(is_superuser=True) | Q(pk__in=holders.values("pk")) | Q(pk=_ASSIGNEE))
         .annotate(in_team=Exists(in_team))
     )
-    if not user.has_perm("tickets.assign_ticket"):
-        staff = staff.filter(Q(in_team=True) | Q(pk=user.pk) | Q(pk=ticket.assignee_id))
-    return staff.order_by(F("in_team").desc(), "display_name", "username")
+    if restricted:
+        staff = staff.filter(Q(in_team=True) | Q(pk=_USER) | Q(pk=_ASSIGNEE))
+    sql, params = staff.order_by(F("in_team").desc(), "display_name", "username").query.sql_with_params()
+    return sql, tuple(params)
 
 
-def field_options(user, ticket: Ticket) -> FieldOptions:
+def field_options(user, ticket: Ticket, current: Menus | None = None) -> FieldOptions:
+    """The field menus: configuration from the process's copy (kefu.workspace.menus); only the assignees,
+    which depend on roles, are read per request."""
+    current = current or menus()
     return FieldOptions(
-        categories=list(Category.objects.filter(Q(is_active=True) | Q(pk=ticket.category_id))),
-        priorities=list(Priority.objects.all()),
-        teams=list(Team.objects.all()),
+        categories=[c for c in current.categories if c.is_active or c.pk == ticket.category_id],
+        priorities=list(current.priorities),
+        teams=list(current.teams),
         assignees=list(assignee_choices(user, ticket)),
-        custom_fields=list(CustomField.objects.filter(is_active=True)),
+        custom_fields=list(current.custom_fields),
     )
 
 
@@ -129,8 +151,11 @@ def ticket_context(
         .prefetch_related("attachments")
     )
     can_work = user.has_perm("tickets.change_ticket")
+    configuration = menus()  # one read of the shared configuration version for the whole page
     if form is None:
-        form = TicketFieldsForm(ticket=ticket, options=field_options(user, ticket), tag_names=tag_names)
+        form = TicketFieldsForm(
+            ticket=ticket, options=field_options(user, ticket, configuration), tag_names=tag_names
+        )
     use_fast_widgets(form)
     _attach_menu_objects(ticket, form.options)
     other_tickets = list(
@@ -148,7 +173,7 @@ def ticket_context(
         "timeline": timeline,
         "can_work": can_work,
         "form": form,
-        "macros": list(visible_macros(user)) if user.has_perm("tickets.view_macro") else [],
+        "macros": configuration.macros_of(user) if user.has_perm("tickets.view_macro") else [],
         **reply_form_context(ticket, reply_text, reply_status, pending_macro),
         "other_tickets": other_tickets,
         "ticket_links": links_for(user, ticket),
