@@ -17,7 +17,7 @@ from django.db.models import Case, DateTimeField, Value, When
 
 from kefu.accounts.models import Team, User
 from kefu.accounts.roles import ROLE_PERMISSIONS, sync_roles
-from kefu.core import clock
+from kefu.core import clock, config_cache
 from kefu.core.crypto import lookup_hash
 from kefu.customers.models import Customer, Identity, Organization, Tier
 from kefu.customers.rules import normalize_identity
@@ -120,6 +120,7 @@ def _ensure_priorities() -> dict[str, Priority]:
 def _ensure_tags() -> dict[str, Tag]:
     existing = set(Tag.objects.filter(name__in=data.TAGS).values_list("name", flat=True))
     Tag.objects.bulk_create([Tag(name=name) for name in data.TAGS if name not in existing])
+    config_cache.changed()  # bulk_create sends no signal: running processes reload their menus
     return {tag.name: tag for tag in Tag.objects.filter(name__in=data.TAGS)}
 
 
@@ -203,6 +204,7 @@ def _ensure_macros(staff: dict[str, User], teams: dict[str, Team]) -> None:
             Macro(name=spec.name, body=spec.body, actions=actions, is_shared=owner is None, owner=owner)
         )
     Macro.objects.bulk_create(rows)
+    config_cache.changed()
 
 
 # --- demo content ----------------------------------------------------------------------------------
