@@ -72,12 +72,32 @@ def login_redirect_kind(*, is_staff: bool) -> str:
     return "workspace" if is_staff else "portal"
 
 
+# Letters and symbols that render as blank space: Hangul fillers and the blank Braille pattern. They are not
+# format characters, so the category test alone would let a name of nothing but these through.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Zero-width (non-)joiners shape emoji sequences and Persian or Indic words between two visible characters.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _invisible(ch: str) -> bool:
+    return ch in _BLANK_LOOKING or (unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\t\n\r")
+
+
 def clean_display_name(value: str | None, *, max_length: int = 100) -> str:
     """A person's name as shown to others: format and control characters (zero-width spaces, RTL overrides,
-    Unicode categories Cf/Cc) removed, runs of whitespace made one space; "" when nothing visible is left."""
-    kept = "".join(
-        ch for ch in (value or "") if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n\r"
-    )
-    name = " ".join(kept.split())[:max_length].strip()
+    Unicode categories Cf/Cc) and blank-looking fillers removed, runs of whitespace made one space; "" when
+    nothing visible is left. A zero-width (non-)joiner stays when it sits between two visible characters."""
+    value = value or ""
+    kept: list[str] = []
+    for index, ch in enumerate(value):
+        if ch in _JOINERS:
+            following = value[index + 1 : index + 2]
+            if kept and not kept[-1].isspace() and following and not following.isspace():
+                if not _invisible(following):
+                    kept.append(ch)
+            continue
+        if not _invisible(ch):
+            kept.append(ch)
+    name = " ".join("".join(kept).split())[:max_length].strip()
     # Combining marks alone (e.g. a lone U+0301) render as nothing: a name needs a letter, digit or symbol.
     return name if any(unicodedata.category(ch)[0] in "LNSP" for ch in name) else ""

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Django labels the empty choice of every optional select with this msgid (BLANK_CHOICE_LABEL) but its own
+# catalogs lack a zh_Hans entry; naming it here keeps it in our catalog, which translates it.
+gettext_noop("- Select an option -")
 
 
 class CoreConfig(AppConfig):
@@ -7,10 +11,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from django.db.models import fields
-
         from kefu.config import listeners
 
         listeners.connect()
-        # Django's own catalogs lack a zh_Hans entry for the empty choice of every select: ours has one.
-        fields.BLANK_CHOICE_LABEL = _("- Select an option -")

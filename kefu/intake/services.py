@@ -37,6 +37,7 @@ class InboundMessage:
     external_id: str = ""  # this message's id in its channel (Message-ID, chat message id …)
     thread_id: str = ""  # the conversation's id in its channel, when the channel has one
     ticket_number: int | None = None  # a ticket number the message refers to (subject tag, reply link)
+    ticket_id: int | None = None  # the ticket the channel matched it to by our own message (a bounce): trusted
     category_code: str = ""
     custom_fields: dict = field(default_factory=dict)
     team: object = None  # the team a new ticket goes to when its entry point has one (a mailbox); else default
@@ -106,7 +107,9 @@ def _by_external_id(rows, channel: str, external_id: str):
 
 def _thread_for(inbound: InboundMessage, customer, *, reopen_closed: bool) -> Ticket | None:
     ticket = None
-    if inbound.thread_id:
+    if inbound.ticket_id is not None:
+        ticket = Ticket.objects.filter(pk=inbound.ticket_id).first()
+    if ticket is None and inbound.thread_id:
         ticket = _by_external_id(Ticket.objects, inbound.channel, inbound.thread_id).first()
     if ticket is None and inbound.ticket_number:
         # A number alone is only trusted for the customer's own ticket.

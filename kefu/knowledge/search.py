@@ -219,22 +219,29 @@ def rebuild_index(*, batch_size: int = REINDEX_BATCH) -> int:
     """Re-tokenize everything published (after the user dictionary changed); returns the entries indexed.
 
     A fixed number of statements per batch whatever its size: articles are read and inserted in bulk, FAQ
-    entries with their questions prefetched. One transaction, so searches see the old index until the end."""
+    entries with their questions prefetched. Every entry is tokenized first, outside any transaction: on
+    SQLite a transaction that has written holds the database's one write lock, and jieba is slow. Then the
+    old index is swapped for the new one in one short transaction, so searches see the old index until the
+    end. (An article published meanwhile is indexed again by the next rebuild or its next save.)"""
     sync_user_dictionary(force=True)
     _frequencies.clear()
+    articles = [
+        _article_entry(article)
+        for batch in _in_batches(Article.objects.filter(status=ArticleStatus.PUBLISHED), batch_size)
+        for article in batch
+    ]
+    faqs = [
+        _faq_entry(entry, questions)
+        for batch in _in_batches(
+            FaqEntry.objects.filter(is_published=True).prefetch_related("questions"), batch_size
+        )
+        for entry in batch
+        if (questions := [question.text for question in entry.questions.all()])
+    ]
     with transaction.atomic():
         SearchEntry.objects.all().delete()
-        for articles in _in_batches(Article.objects.filter(status=ArticleStatus.PUBLISHED), batch_size):
-            SearchEntry.objects.bulk_create([_article_entry(article) for article in articles])
-        faqs = FaqEntry.objects.filter(is_published=True).prefetch_related("questions")
-        for entries in _in_batches(faqs, batch_size):
-            SearchEntry.objects.bulk_create(
-                [
-                    _faq_entry(entry, questions)
-                    for entry in entries
-                    if (questions := [question.text for question in entry.questions.all()])
-                ]
-            )
+        SearchEntry.objects.bulk_create(articles, batch_size=batch_size)
+        SearchEntry.objects.bulk_create(faqs, batch_size=batch_size)
     return SearchEntry.objects.count()
 
 

@@ -3,7 +3,6 @@
 import logging
 import secrets
 import uuid
-import weakref
 from collections.abc import Iterable
 from functools import cache
 
@@ -212,7 +211,6 @@ def _checked_upload(upload) -> tuple[str, str]:
     return name, content_type
 
 
-@transaction.atomic
 def add_article_attachments(*, actor, article: Article, files: Iterable) -> list[ArticleAttachment]:
     """Store uploaded images and files on an article, all or none: each within ATTACHMENT_MAX_BYTES, not of
     a forbidden type, and really of the type its name claims. Stored under a random name, audited."""
@@ -226,65 +224,53 @@ def add_article_attachments(*, actor, article: Article, files: Iterable) -> list
         )
     checked = [(upload, *_checked_upload(upload)) for upload in files]
     now = clock.now()
+    storage = ArticleAttachment.file.field.storage
+    written: list[str] = []
     attachments = []
-    written = _discard_unless_committed(ArticleAttachment.file.field.storage)
-    # Every file is stored before any row points at it; a failure, or a rollback of this (or an enclosing)
-    # transaction, deletes what was written, so no row is left without its file and no file without its row.
-    for upload, name, content_type in checked:
-        attachment = ArticleAttachment(
-            article=article,
-            key=secrets.token_urlsafe(24),
-            filename=name,
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-            created_at=now,
-        )
-        disk_name = uuid.uuid4().hex + _STORED_EXTENSIONS.get(content_type, ".bin")
-        attachment.file.save(disk_name, File(upload, name=disk_name), save=False)
-        written.append(attachment.file.name)
-        attachments.append(attachment)
-    for attachment in attachments:
-        attachment.save()
-        record(
-            actor=actor,
-            action="knowledge.attachment_added",
-            obj=attachment,
-            changes={
-                "article": [None, article.pk],
-                "filename": [None, attachment.filename],
-                "size": [None, attachment.size],
-            },
-        )
+    # Every file is stored before any row points at it, and the rows are written in one transaction after
+    # them; any failure on the way deletes the files written so far, so no row is left without its file.
+    # If an enclosing transaction later rolls back, the files stay on disk without rows: harmless orphans
+    # under random names nothing links to (deleting them then would need a rollback hook Django lacks).
+    try:
+        for upload, name, content_type in checked:
+            attachment = ArticleAttachment(
+                article=article,
+                key=secrets.token_urlsafe(24),
+                filename=name,
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=actor,
+                created_at=now,
+            )
+            disk_name = uuid.uuid4().hex + _STORED_EXTENSIONS.get(content_type, ".bin")
+            attachment.file.save(disk_name, File(upload, name=disk_name), save=False)
+            written.append(attachment.file.name)
+            attachments.append(attachment)
+        with transaction.atomic():
+            for attachment in attachments:
+                attachment.save()
+                record(
+                    actor=actor,
+                    action="knowledge.attachment_added",
+                    obj=attachment,
+                    changes={
+                        "article": [None, article.pk],
+                        "filename": [None, attachment.filename],
+                        "size": [None, attachment.size],
+                    },
+                )
+    except BaseException:
+        _delete_files(storage, written)
+        raise
     return attachments
 
 
-def _discard_unless_committed(storage) -> list[str]:
-    """A list to put the names of newly stored files in: they are deleted again unless the current
-    transaction commits — when it (or an enclosing one) rolls back, whatever the reason.
-
-    Django has no rollback hook, but a rollback throws away the on-commit callbacks registered inside it:
-    the callback below is only referenced by that list, so CPython frees it right then, and its finalizer,
-    seeing it never ran, deletes the files. On commit the callback runs first and marks them kept."""
-    names: list[str] = []
-    state = {"committed": False}
-
-    def committed() -> None:
-        state["committed"] = True
-
-    weakref.finalize(committed, _discard_uncommitted, storage, names, state)
-    transaction.on_commit(committed)
-    return names
-
-
-def _discard_uncommitted(storage, names: list[str], state: dict) -> None:
-    if state["committed"]:
-        return
+def _delete_files(storage, names: list[str]) -> None:
     for name in names:
         try:
             storage.delete(name)
-        except Exception:  # a finalizer must not raise; the others are still deleted
-            log.warning("could not delete the uncommitted article file %s", name, exc_info=True)
+        except Exception:  # the original failure is the one to report; the other files are still deleted
+            log.warning("could not delete the article file %s", name, exc_info=True)
 
 
 @transaction.atomic
@@ -308,7 +294,9 @@ def delete_article_attachment(*, actor, attachment: ArticleAttachment) -> Articl
     attachment.delete()
     if attachment.key in rules.referenced_keys(article.body, file_url_prefix()):
         article = update_article(actor=actor, article=article, title=article.title, body=article.body)
-    transaction.on_commit(lambda: storage.delete(stored_name))  # the row is gone for sure: now the bytes
+    # The row is gone for sure: now the bytes. Robust, so a storage error neither hides the commit from the
+    # caller nor stops the callbacks registered after this one.
+    transaction.on_commit(lambda: storage.delete(stored_name), robust=True)
     return article
 
 

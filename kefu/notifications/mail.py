@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import delivery
 from .models import Notification
-from .services import claim_email, release_email
+from .services import claim_email, drop_email, release_email
 from .texts import describe
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ def send_email(*, notification_id: int) -> bool:
     which is queued after the commit that created the notification.
 
     Returns False when there is nothing to send (already sent, not wanted, gone). A temporary failure frees
-    the claim again, and `resend_emails` (a periodic job) queues it again; a permanent one (a 5xx refusal,
-    see `delivery`) keeps the claim: that address will not take the mail however often it is tried.
+    the claim again, and `resend_emails` (a periodic job) queues it again; a permanent one (a 5xx refusal of
+    the address or message, see `delivery`) turns the copy off without marking it sent: that address will not
+    take the mail however often it is tried.
     """
     if not claim_email(notification_id=notification_id):
         return False
@@ -50,6 +51,7 @@ def send_email(*, notification_id: int) -> bool:
     except Exception as exc:
         if delivery.gives_up(exc):
             log.warning("notification e-mail %s refused for good: %s", notification_id, exc)
+            drop_email(notification_id=notification_id)
             return False
         release_email(notification_id=notification_id)  # the periodic sweep queues it again
         log.warning("notification e-mail %s failed; it is tried again later", notification_id, exc_info=True)

@@ -134,6 +134,14 @@ def release_email(*, notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id).update(emailed_at=None)
 
 
+def drop_email(*, notification_id: int) -> None:
+    """The claimed copy was refused for good: it was not sent, and the retry sweep must not queue it again.
+
+    The model has no failure field, so this turns the e-mail copy off (`by_email` false, `emailed_at` empty)
+    rather than keeping the claim, which would read as sent."""
+    Notification.objects.filter(pk=notification_id).update(by_email=False, emailed_at=None)
+
+
 def requeue_unsent_emails(*, limit: int = 200) -> int:
     """Queue again the e-mail copies not sent yet (a failed send, a lost job), up to a day old."""
     from .tasks import send_notification_email

@@ -52,8 +52,26 @@ def test_staff_land_in_the_workspace_and_customers_in_the_portal():
         ("李\u200b雷\u202e", "李雷"),
         ("  Li \t Lei\n", "Li Lei"),
         ("Zoë", "Zoë"),
+        ("\u3164", ""),  # Hangul filler
+        ("\u115f\u1160 \uffa0", ""),  # Hangul choseong/jungseong and halfwidth fillers
+        ("\u2800\u2800", ""),  # blank Braille pattern
+        ("李\u3164雷", "李雷"),
+        (
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        ),  # family emoji
+        ("\u2764\ufe0f\u200d\U0001f525", "\u2764\ufe0f\u200d\U0001f525"),  # heart on fire
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),  # Persian
+        ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari half form
+        ("\u200dLi\u200c", "Li"),  # joiners at the edges join nothing
+        ("Li \u200d Lei", "Li Lei"),
+        ("Li\u200d\u200bLei", "LiLei"),
     ],
 )
 def test_display_names_lose_invisible_characters_and_need_something_visible(raw, clean):
-    """Format (Cf) and control (Cc) characters are stripped; a name of nothing visible becomes empty."""
+    """Format (Cf) and control (Cc) characters and blank-looking fillers are stripped, joiners between two
+    visible characters kept (emoji sequences, Persian, Indic scripts); a name of nothing visible is empty."""
     assert rules.clean_display_name(raw) == clean

@@ -146,6 +146,10 @@ def send_notification(*, notification_id: int) -> str:
     own = set(own_addresses())
     if mailbox is None or not mailbox.smtp_host or not mailbox.notifications_enabled:
         return _finish(note, "skipped", "no mailbox with SMTP and notifications on")
+    if note.ticket.channel in MAILED_FROM_DEFAULT and not mailbox.email_other_channels:
+        # Switched off after this was queued: the switch holds for what is still waiting too.
+        retries.done(notification=note)
+        return _finish(note, "skipped", "customers of web, API and phone tickets are not e-mailed")
     if identity is None or identity.value.lower() in own:
         return _finish(note, "skipped", "no customer address (or one of our own)")
     mail = build(note, mailbox, identity.value, identity.customer.language)

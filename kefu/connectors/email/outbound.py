@@ -181,6 +181,12 @@ def send_reply(*, message_id: int) -> str:
     if message.delivery_status == DeliveryStatus.SENT:
         return "already sent"
     mailbox = outgoing_mailbox(message.ticket)
+    if mailbox is None and message.ticket.channel in MAILED_FROM_DEFAULT:
+        # Mailing web/API/phone customers was switched off (or the mailbox went) while this waited: it is
+        # not sent by mail, which is no failure; the portal shows the reply.
+        retries.done(message=message)
+        set_delivery(message_id=message.pk, status=DeliveryStatus.NONE)
+        return "skipped: customers of this channel are not e-mailed"
     if mailbox is None or not mailbox.smtp_host:
         return _failed(message, _("No mailbox with an SMTP server is configured for this ticket."))
     address = customer_address(message.ticket)

@@ -12,7 +12,8 @@ from kefu.audit.services import record
 from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.intake.services import InboundMessage, ingest
 from kefu.tickets.attachments import check_file
-from kefu.tickets.models import Channel, Message, Ticket
+from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, Ticket
+from kefu.tickets.services import set_delivery
 
 from . import filters, notifications
 from .models import QUARANTINE_MAX_BYTES, ClosedTicketReplies, Mailbox, ProcessedMail, QuarantinedMail
@@ -99,11 +100,19 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
     warnings = list(mail.warnings)
     flags = filters.run_filters(mail, own_addresses())
     inbound = to_inbound(mail, raw=raw, warnings=warnings)
+    bounced = None
     if filters.BOUNCE in flags and mail.bounce_of:
-        # A bounce belongs to the conversation of the mail that bounced.
-        concerned = Message.objects.filter(channel=Channel.EMAIL, external_id=mail.bounce_of).first()
-        if concerned is not None and concerned.ticket.external_id:
-            inbound = replace(inbound, thread_id=concerned.ticket.external_id, ticket_number=None)
+        # A bounce belongs to the conversation of the mail that bounced, whichever channel the ticket came by
+        # (a web ticket has no thread id of its own) and whoever reports it.
+        bounced = _email_messages([mail.bounce_of]).first()
+        if bounced is not None:
+            inbound = replace(inbound, ticket_id=bounced.ticket_id, ticket_number=None)
+    if bounced is None:
+        # An answer to a reply we mailed continues that reply's ticket even when the subject lost its [#N]
+        # tag or the ticket has no thread id (web, API, phone); intake still checks it is that customer's.
+        answered = _answered_reply(mail)
+        if answered is not None:
+            inbound = replace(inbound, ticket_number=answered.ticket_id)
     if mailbox is not None and mailbox.team_id:
         inbound = replace(inbound, team=mailbox.team)  # new tickets from this mailbox go to its team
     with transaction.atomic():
@@ -120,6 +129,12 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
                 "raw": raw if len(raw) <= QUARANTINE_MAX_BYTES else b"",
             },
         )
+        if bounced is not None and bounced.kind == MessageKind.REPLY and not result.duplicate:
+            set_delivery(
+                message_id=bounced.pk,
+                status=DeliveryStatus.FAILED,
+                error=_("The mail bounced: the customer's mail server returned it."),
+            )
         if notify and result.created and not flags and mailbox is not None:
             notifications.ticket_received(ticket=result.ticket, mailbox=mailbox)
         if also is not None:
@@ -133,6 +148,25 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
         warnings=warnings,
         parsed=mail,
     )
+
+
+MAX_REFERENCES_LOOKED_UP = 20  # the most recent ids of a long References header are enough
+
+
+def _email_messages(ids: list[str]):
+    """E-mail messages (ours once sent, or fetched) with one of these Message-IDs. The partial unique
+    index's condition (external_id <> '') is repeated so SQLite uses it (see intake's `_by_external_id`)."""
+    ids = [value[:255] for value in ids if value]
+    return Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids).exclude(external_id="")
+
+
+def _answered_reply(mail: ParsedMail) -> Message | None:
+    """The agent's reply we mailed that this mail answers: In-Reply-To first, then References, newest first."""
+    ids = [
+        value[:255] for value in (mail.in_reply_to, *reversed(mail.references[-MAX_REFERENCES_LOOKED_UP:]))
+    ]
+    found = {m.external_id: m for m in _email_messages(ids).filter(kind=MessageKind.REPLY)}
+    return next((found[value] for value in ids if value in found), None)
 
 
 def _follow_up_closed(mailbox: Mailbox | None) -> bool:

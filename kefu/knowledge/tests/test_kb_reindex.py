@@ -80,3 +80,22 @@ def test_rebuilt_entries_match_what_the_services_index():
         set(SearchEntry.objects.values_list("kind", "object_id", "title", "tokens", "length", "is_public"))
         == batched
     )
+
+
+def test_entries_are_tokenized_before_the_write_transaction_opens(monkeypatch):
+    """Given published articles and FAQ entries, when the index is rebuilt, then no entry is tokenized inside
+    the transaction that deletes and inserts (on SQLite it would hold the write lock while jieba runs)."""
+    _content(3)
+    outside = len(connection.savepoint_ids)  # the test's own transaction is the baseline
+    depths = []
+    real_entry_fields = search._entry_fields
+
+    def recording(**kwargs):
+        depths.append(len(connection.savepoint_ids))
+        return real_entry_fields(**kwargs)
+
+    monkeypatch.setattr(search, "_entry_fields", recording)
+    search.rebuild_index()
+
+    assert len(depths) == 6 and set(depths) == {outside}
+    assert SearchEntry.objects.count() == 6

@@ -11,7 +11,8 @@ from kefu.notifications import delivery
 @pytest.mark.parametrize(
     ("exc", "permanent"),
     [
-        (smtplib.SMTPResponseException(550, b"5.7.1 refused"), True),
+        (smtplib.SMTPDataError(550, b"5.7.1 refused"), True),
+        (smtplib.SMTPDataError(451, b"4.3.0 try later"), False),
         (smtplib.SMTPSenderRefused(553, b"bad sender", "kefu@example.com"), True),
         (smtplib.SMTPResponseException(451, b"4.3.0 try later"), False),
         (smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True),
@@ -20,12 +21,17 @@ from kefu.notifications import delivery
             False,
         ),
         (smtplib.SMTPServerDisconnected("gone"), False),
+        (smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed"), False),
+        (smtplib.SMTPResponseException(530, b"5.7.0 authentication required"), False),
+        (smtplib.SMTPConnectError(554, b"no SMTP service here"), False),
+        (smtplib.SMTPHeloError(501, b"bad HELO"), False),
         (ConnectionRefusedError("smtp down"), False),
         (TimeoutError("timed out"), False),
     ],
 )
-def test_5xx_is_permanent_and_4xx_or_connection_errors_are_temporary(exc, permanent):
-    """A 5xx answer (for every recipient) is given up at once; a 4xx or a broken connection is not."""
+def test_refusing_the_mail_is_permanent_and_set_up_or_connection_errors_are_temporary(exc, permanent):
+    """A 5xx refusal of every recipient, the sender or the message is given up at once; a 4xx, a broken
+    connection or a 5xx about our own connection (authentication, greeting, HELO) is not."""
     assert delivery.is_permanent(exc) is permanent
     assert delivery.gives_up(exc, attempts=1) is permanent
 

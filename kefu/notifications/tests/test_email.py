@@ -144,6 +144,37 @@ def test_a_permanent_refusal_is_not_sent_again_by_the_sweep(
         [note] = notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor)
     Notification.objects.filter(pk=note.pk).update(created_at=note.created_at - timedelta(minutes=6))
 
+    assert Notification.objects.get(pk=note.pk).emailed_at is None  # refused, so it must not look sent
+
     with django_capture_on_commit_callbacks(execute=True):
         assert resend_emails() == 0
     assert mailoutbox == []
+
+
+def test_a_wrong_smtp_password_is_tried_again_not_dropped(
+    ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Given the SMTP server refuses our login (535), when the copy fails, then its claim is freed (it does not
+    look sent) and the sweep sends it once the password is fixed: a set-up error is not the mail's fault."""
+    import smtplib
+    from datetime import timedelta
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from kefu.notifications.tasks import resend_emails
+
+    real_send = EmailBackend.send_messages
+
+    def wrong_password(self, messages):
+        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", wrong_password)
+    with django_capture_on_commit_callbacks(execute=True):
+        [note] = notify(recipients=[agent], kind=Kind.ESCALATED, ticket=ticket, actor=supervisor)
+    assert Notification.objects.get(pk=note.pk).emailed_at is None
+
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    Notification.objects.filter(pk=note.pk).update(created_at=note.created_at - timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_emails() == 1
+    assert len(mailoutbox) == 1

@@ -97,3 +97,45 @@ def test_solving_a_web_ticket_tells_the_customer_once(smtp_server, front_line, a
     [sent] = _received(handler)
     assert "已解决" in sent["Subject"]
     assert f"/portal/tickets/{ticket.pk}/" in sent.get_content()
+
+
+def test_a_reply_queued_before_mailing_was_switched_off_is_skipped_not_failed(smtp_server, front_line, agent):
+    """Given a web ticket's reply queued for mail (sending), when "e-mail customers of web and API tickets" is
+    switched off before the task runs, then nothing is sent and the reply is not marked as failed."""
+    from kefu.connectors.email import outbound
+    from kefu.tickets.models import DeliveryStatus
+
+    controller, handler = smtp_server
+    mailbox = _smtp_mailbox(controller, front_line, email_other_channels=False)
+    reply = ticket_services.add_reply(
+        ticket=_ticket(CustomerFactory(email="a@example.com"), "web"), actor=agent, text="x"
+    )
+    ticket_services.set_delivery(message_id=reply.pk, status=DeliveryStatus.PENDING)  # queued while it was on
+
+    assert outbound.send_reply(message_id=reply.pk).startswith("skipped")
+
+    assert handler.received == []
+    reply.refresh_from_db()
+    assert reply.delivery_status == "" and reply.delivery_error == ""
+    assert mailbox.email_other_channels is False
+
+
+def test_a_notice_queued_before_mailing_was_switched_off_is_not_sent(
+    smtp_server, front_line, agent, customer
+):
+    """Given a "solved" notice queued for a web ticket's customer, when "e-mail customers of web and API
+    tickets" is switched off before it goes out, then it is skipped, not sent."""
+    from kefu.connectors.email.models import NotificationMail
+    from kefu.connectors.email.notifications import send_notification
+
+    controller, handler = smtp_server
+    mailbox = _smtp_mailbox(controller, front_line, notifications_enabled=True)
+    ticket = _ticket(customer, "web")
+    note = NotificationMail.objects.create(ticket=ticket, mailbox=mailbox, kind="solved", key="solved-test")
+    mailbox.email_other_channels = False
+    mailbox.save()
+
+    assert send_notification(notification_id=note.pk).startswith("skipped")
+
+    assert handler.received == []
+    assert NotificationMail.objects.get(pk=note.pk).status == "skipped"

@@ -1,12 +1,16 @@
+import logging
 import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from kefu.connectors.email.fetch import MailboxError, poll
 from kefu.connectors.email.idle import Watchers
 from kefu.connectors.email.models import Mailbox
 from kefu.connectors.email.tasks import poll_now
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -69,15 +73,26 @@ class Command(BaseCommand):
         supervisor.start()
         try:
             while not self.stopping.is_set():
-                for pk, name in mailboxes.values_list("pk", "name"):
-                    result = poll_now(pk)
-                    if result.get("error"):
-                        self.stderr.write(f"{name}: {result['error']}")
-                    elif "stored" in result:
-                        self.stdout.write(f"{name}: fetched {result['fetched']}, stored {result['stored']}")
+                # A long-running loop outside any request: drop a connection the database closed (a
+                # PostgreSQL restart) or that outlived CONN_MAX_AGE before using it again.
+                close_old_connections()
+                try:
+                    self._poll_round(mailboxes)
+                # One bad round (the database gone for a moment) must not end the run.
+                except Exception as exc:
+                    log.exception("fetch_mail --idle: polling round failed")
+                    self.stderr.write(f"polling failed, trying again in {interval:g} s: {exc}")
                 self.stopping.wait(interval)
         except KeyboardInterrupt:
             pass
         finally:
             self.stopping.set()
             supervisor.join(15)
+
+    def _poll_round(self, mailboxes) -> None:
+        for pk, name in mailboxes.values_list("pk", "name"):
+            result = poll_now(pk)
+            if result.get("error"):
+                self.stderr.write(f"{name}: {result['error']}")
+            elif "stored" in result:
+                self.stdout.write(f"{name}: fetched {result['fetched']}, stored {result['stored']}")
