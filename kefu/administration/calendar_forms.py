@@ -10,15 +10,17 @@ from kefu.sla import calendars
 from kefu.sla.models import BusinessCalendar
 
 _RANGE_SEPARATORS = re.compile(r"[,，;；\s]+")
-_RANGE = re.compile(r"(?P<start>[^-–—~～至]+)[-–—~～至](?P<end>.+)")
+_DASH = "-–—~～至"
+_RANGE = re.compile(rf"(?P<start>[^{_DASH}]+)[{_DASH}](?P<end>.+)")
+_SPACED_DASH = re.compile(rf"\s*([{_DASH}])\s*")  # "09:00 - 18:00" is one range, not three parts
 MAX_DATE_ROWS = 500
 WEEKDAY_FIELDS = tuple(f"hours_{weekday}" for weekday in range(7))
 
 
 def parse_ranges(text: str) -> list[list[str]]:
-    """`"09:00-12:00, 13:30-18:00"` → `[["09:00", "12:00"], ["13:30", "18:00"]]` (not yet checked)."""
+    """`"09:00-12:00, 13:30 - 18:00"` → `[["09:00", "12:00"], ["13:30", "18:00"]]` (not yet checked)."""
     ranges = []
-    for part in _RANGE_SEPARATORS.split(text.strip()):
+    for part in _RANGE_SEPARATORS.split(_SPACED_DASH.sub(r"\1", text.strip())):
         if not part:
             continue
         match = _RANGE.fullmatch(part)

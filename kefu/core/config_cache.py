@@ -1,15 +1,21 @@
 """Per-process copies of configuration every background job reads (SLA policies, calendars, intake rules …).
 
-Each process keeps what `get(name, load)` loaded until the shared *version* changes. The version is one key
-in Django's cache (Redis across processes at scale); `watch(Model, …)` bumps it on every `post_save`,
-`post_delete` and `m2m_changed` of those models, so changes from services, /manage forms and the Django
-admin all reach every process. Writes that send no signals (`QuerySet.update()`, `bulk_create`) call
-`bump()` themselves.
+Each process keeps what `get(name, load)` loaded until the shared *version* changes. The version is one
+integer key in Django's cache (Redis across processes at scale); `watch(Model, …)` bumps it after every
+`post_save`, `post_delete` and `m2m_changed` of those models, so changes from services, /manage forms and the
+Django admin all reach every process. Writes that send no signals (`QuerySet.update()`, `bulk_create`) call
+`changed()` themselves.
+
+The version only grows (`cache.incr`; a fresh or flushed cache starts at the clock in nanoseconds, above any
+version handed out before), and a process never goes back to an older one: a thread still holding the version
+its job started with uses the newer copies instead of dropping them.
 
 The version is read once per background job (`one_check()`, entered by kefu.core.events) and once per use
-outside one. A transaction that changed configuration keeps its own copy (of its uncommitted rows, which no
-other thread may see) until it ends, and the version is bumped again when it commits, so a process that
-reloaded in between (still seeing the old rows) reloads once more.
+outside one. A change inside a transaction writes nothing to the cache at once: the connection is marked and
+one after-commit hook bumps the version. Until the transaction ends, that transaction reads configuration
+fresh from the database at every use and keeps no copy (its uncommitted rows are for nobody else, and a
+rolled-back savepoint must not leave them behind). Tests, whose transaction never commits, call `settle()`
+after their set-up to use the copies again.
 
 With a process-local cache backend (locmem, the embedded set-up) the version cannot reach the other
 process (the scheduler): there copies are also dropped after `LOCAL_MAX_AGE` seconds.
@@ -17,7 +23,6 @@ process (the scheduler): there copies are also dropped after `LOCAL_MAX_AGE` sec
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -43,34 +48,47 @@ def get[T](name: str, load: Callable[[], T]) -> T:
     `load` must return something callers never mutate (tuples, frozen dataclasses, dicts used read-only).
     """
     connection = transaction.get_connection()
-    if getattr(connection, "kefu_config_dirty", False):
-        if _change_pending(connection):
-            # This transaction changed configuration: its own copy, as only it sees it, until it ends.
-            own = connection.kefu_config_own
-            if name not in own:
-                own[name] = load()
-            return own[name]
-        connection.kefu_config_dirty, connection.kefu_config_own = False, {}  # rolled back
+    if getattr(connection, "kefu_config_hook", None) is not None:
+        if connection.in_atomic_block and _change_pending(connection):
+            return load()  # this transaction changed configuration: only it sees that, and only until it ends
+        connection.kefu_config_hook = None  # rolled back
     version = _current_version()
     with _lock:
         expired = _process_local() and time.monotonic() - _state["loaded_at"] > LOCAL_MAX_AGE
-        if _state["version"] != version or expired:
+        if _state["version"] is None or version > _state["version"] or expired:
             _values.clear()
-            _state.update(version=version, loaded_at=time.monotonic())
+            _state.update(version=max(version, _state["version"] or version), loaded_at=time.monotonic())
+        # An older `version` (a job that started before the last change) uses the newer copies.
+        seen = _state["version"]
         if name in _values:
             return _values[name]
     value = load()
     with _lock:
-        if _state["version"] == version:  # not changed meanwhile: keep it
+        if _state["version"] == seen:  # not changed meanwhile: keep it
             _values[name] = value
     return value
 
 
 def bump() -> None:
-    """Tell every process that configuration changed (their next job reloads it)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Tell every process that configuration changed (their next use reloads it)."""
+    try:
+        _read_version()  # a missing key, or one of an older release, is (re)started first
+        version = cache.incr(VERSION_KEY)
+    except ValueError:  # the key vanished meanwhile (or DummyCache): a restart is a new version too
+        version = _read_version()
     _scope.version = None
-    clear_local()
+    with _lock:
+        _values.clear()
+        _state.update(version=max(version, _state["version"] or version), loaded_at=time.monotonic())
+
+
+def settle(using: str | None = None) -> None:
+    """Count this transaction's configuration changes as committed: bump now and use the process's copies
+    again. For tests, whose transaction never commits, once their set-up is done."""
+    connection = transaction.get_connection(using)
+    if _change_pending(connection):
+        connection.kefu_config_hook = None  # its hook, if it ever runs, only bumps once more
+        bump()
 
 
 def clear_local() -> None:
@@ -110,39 +128,55 @@ def _changed(sender, using: str | None = None, **kwargs) -> None:
 
 
 def changed(using: str | None = None) -> None:
-    """Configuration was written (by a call that sends no signal, such as `QuerySet.update()`): bump now,
-    read it fresh until the transaction ends, and bump again when it commits."""
-    bump()
+    """Configuration was written (also by a call that sends no signal, such as `QuerySet.update()`).
+
+    Outside a transaction the version is bumped at once. Inside one, nothing is written to the cache yet:
+    the connection reads configuration fresh until the transaction ends, and one hook bumps after the commit
+    (however many rows the transaction saves).
+    """
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        connection.kefu_config_dirty, connection.kefu_config_own = True, {}
-        transaction.on_commit(partial(_committed, connection), using=using, robust=True)
+    if not connection.in_atomic_block:
+        bump()
+        return
+    if not _change_pending(connection):
+        connection.kefu_config_hook = hook = partial(_committed, connection)
+        transaction.on_commit(hook, using=using, robust=True)
 
 
 def _change_pending(connection) -> bool:
     """Whether a configuration change of this connection's transaction still waits for its commit (a
-    rollback, of the transaction or of the savepoint the change was made in, drops the commit hook)."""
-    return any(
-        isinstance(hook, partial) and hook.func is _committed
-        for _sids, hook, *_rest in connection.run_on_commit
-    )
+    rollback, of the transaction or of the savepoint the hook was added in, drops the hook)."""
+    hook = getattr(connection, "kefu_config_hook", None)
+    return hook is not None and any(pending is hook for _sids, pending, *_rest in connection.run_on_commit)
 
 
 def _committed(connection) -> None:
-    connection.kefu_config_dirty, connection.kefu_config_own = False, {}
+    connection.kefu_config_hook = None
     bump()
 
 
-def _current_version() -> str:
+def _current_version() -> int:
     if getattr(_scope, "active", False) and _scope.version is not None:
         return _scope.version
-    version = cache.get(VERSION_KEY)
-    if version is None:  # a fresh (or flushed) cache: start a version every process then agrees on
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
+    version = _read_version()
     if getattr(_scope, "active", False):
         _scope.version = version
     return version
+
+
+def _read_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if isinstance(version, int):
+        return version
+    # A fresh or flushed cache (or a version left by an older release): start above every version handed out
+    # so far, which every process then agrees on.
+    start = time.time_ns()
+    if version is None:
+        cache.add(VERSION_KEY, start, timeout=None)
+    else:
+        cache.set(VERSION_KEY, start, timeout=None)
+    version = cache.get(VERSION_KEY)
+    return version if isinstance(version, int) else start
 
 
 def _process_local() -> bool:

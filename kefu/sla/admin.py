@@ -6,6 +6,7 @@ from django.contrib import admin
 from kefu.administration.admin_tools import AuditedAdmin, ReadOnlyAdmin
 from kefu.core.errors import InvalidInput
 
+from .calendars import check_hours, check_time_zone
 from .models import BusinessCalendar, CalendarDate, Escalation, SlaEvent, SlaPolicy
 from .policies import POLICY_FIELDS, check_policy
 
@@ -15,8 +16,31 @@ class CalendarDateInline(admin.TabularInline):
     extra = 1
 
 
+class BusinessCalendarAdminForm(forms.ModelForm):
+    """The admin's calendar form, held to the same rules as /manage/calendars/ (a known time zone, well-formed
+    weekly hours): a calendar no job can read must not be stored."""
+
+    class Meta:
+        model = BusinessCalendar
+        fields = ("name", "time_zone", "hours", "use_china_holidays", "always_open")
+
+    def clean_time_zone(self):
+        return _checked(check_time_zone, self.cleaned_data["time_zone"])
+
+    def clean_hours(self):
+        return _checked(check_hours, self.cleaned_data["hours"] or {})
+
+
+def _checked(check, value):
+    try:
+        return check(value)
+    except InvalidInput as error:
+        raise forms.ValidationError(str(error.message)) from None
+
+
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(AuditedAdmin):
+    form = BusinessCalendarAdminForm
     list_display = ("name", "time_zone", "use_china_holidays", "always_open")
     inlines = [CalendarDateInline]
 

@@ -92,13 +92,13 @@ def check_time_zone(name: str) -> str:
 
 def _time(text: Any, weekday: int) -> time:
     try:
-        value = time.fromisoformat(str(text).strip())
+        value = rules.parse_time(str(text))
     except ValueError:
         raise InvalidInput(
             _("%(day)s: %(value)s is not a time like 09:00.") % {"day": weekday_name(weekday), "value": text},
             field=f"hours_{weekday}",
         ) from None
-    if value.second or value.microsecond:
+    if value != rules.END_OF_DAY and (value.second or value.microsecond):
         raise InvalidInput(
             _("%(day)s: give times in hours and minutes, like 09:00.") % {"day": weekday_name(weekday)},
             field=f"hours_{weekday}",
@@ -327,7 +327,7 @@ def opening(cal: rules.Calendar, now: datetime) -> Opening:
         day = local.date() + timedelta(days=offset)
         for begin, end in cal.intervals(day):
             span_start = datetime.combine(day, begin, cal.tz)
-            span_end = datetime.combine(day, end, cal.tz)
+            span_end = rules.range_end(day, end, cal.tz)
             if span_end <= now:
                 continue
             if span_start <= now:
@@ -341,4 +341,4 @@ def weekday_name(weekday: int) -> str:
 
 
 def _hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
+    return "24:00" if value == rules.END_OF_DAY else value.strftime("%H:%M")

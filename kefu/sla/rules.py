@@ -54,13 +54,26 @@ class Calendar:
 
 ALWAYS = Calendar(always_open=True)
 OFFICE_HOURS = ((time(9), time(18)),)
+END_OF_DAY = time.max  # "24:00", the end of a range that runs to midnight
+
+
+def parse_time(text: str) -> time:
+    """`"09:30"` as a time; `"24:00"` (only sensible as the end of a range) is `END_OF_DAY`."""
+    return END_OF_DAY if text.strip() == "24:00" else time.fromisoformat(text.strip())
+
+
+def range_end(day: date, end: time, tz: ZoneInfo) -> datetime:
+    """The moment a range of `day` ends: a range ending at 24:00 ends at the next day's midnight."""
+    if end == END_OF_DAY:
+        return datetime.combine(day + timedelta(days=1), time(0), tz)
+    return datetime.combine(day, end, tz)
 
 
 def parse_hours(raw: Mapping[str, Iterable[Sequence[str]]]) -> dict[int, list[Interval]]:
     """Read `{"0": [["09:00", "18:00"]], …}` (weekday → intervals) as stored in a calendar's JSON."""
     hours: dict[int, list[Interval]] = {}
     for weekday, intervals in raw.items():
-        parsed = [(time.fromisoformat(start), time.fromisoformat(end)) for start, end in intervals]
+        parsed = [(parse_time(start), parse_time(end)) for start, end in intervals]
         if any(start >= end for start, end in parsed):
             raise ValueError(f"an interval must end after it starts: {weekday}")
         hours[int(weekday)] = sorted(parsed)
@@ -74,9 +87,9 @@ def _local_spans(cal: Calendar, start: datetime) -> Iterable[tuple[datetime, dat
         day = local.date() + timedelta(days=offset)
         for begin, end in cal.intervals(day):
             span_start = datetime.combine(day, begin, cal.tz)
-            span_end = datetime.combine(day, end, cal.tz)
-            if span_end > start:
-                yield max(span_start, start), span_end
+            until = range_end(day, end, cal.tz)
+            if until > start:
+                yield max(span_start, start), until
 
 
 def add_working_time(start: datetime, amount: timedelta, cal: Calendar) -> datetime:
@@ -99,7 +112,10 @@ def is_open_at(cal: Calendar, moment: datetime) -> bool:
     if cal.always_open:
         return True
     local = moment.astimezone(cal.tz)
-    return any(start <= local.time() < end for start, end in cal.intervals(local.date()))
+    now = local.time()
+    return any(
+        start <= now and (now < end or end == END_OF_DAY) for start, end in cal.intervals(local.date())
+    )
 
 
 def working_time_between(start: datetime, end: datetime, cal: Calendar) -> timedelta:

@@ -28,10 +28,12 @@ DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 COMPLAINT = "complaint"
 ESCALATED_TAG = "已升级"  # the tag that marks escalated tickets in every queue
 SUPERVISOR_ROLES = (roles.SUPERVISOR, roles.TECH_SUPPORT_SUPERVISOR)
+# What reading a stored calendar raises when it is malformed (ZoneInfoNotFoundError is a KeyError).
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, OSError)
 
 
 def calendar_rules(calendar: BusinessCalendar | None) -> rules.Calendar:
-    """The pure calendar for a stored one (None: around the clock)."""
+    """The pure calendar for a stored one (None: around the clock); a malformed one raises `_UNREADABLE`."""
     if calendar is None or calendar.always_open:
         return rules.ALWAYS
     dates = list(calendar.dates.all())
@@ -44,8 +46,25 @@ def calendar_rules(calendar: BusinessCalendar | None) -> rules.Calendar:
     )
 
 
+def readable_calendar_rules(calendar: BusinessCalendar | None) -> rules.Calendar:
+    """`calendar_rules` for background jobs: a stored calendar that cannot be read (an unknown time zone,
+    malformed hours written past the forms) is logged and counts as around the clock, like no calendar. SLA
+    deadlines then come no later than meant and agents stay assignable, instead of every job that reads the
+    calendars failing."""
+    try:
+        return calendar_rules(calendar)
+    except _UNREADABLE as error:
+        log.error(
+            "Business calendar %s (%s) cannot be read, used as around the clock: %r",
+            calendar.pk,
+            calendar.name,
+            error,
+        )
+        return rules.ALWAYS
+
+
 def policy_clock(policy: SlaPolicy) -> rules.Calendar:
-    return calendar_rules(policy.calendar) if policy.business_time else rules.ALWAYS
+    return readable_calendar_rules(policy.calendar) if policy.business_time else rules.ALWAYS
 
 
 def calendar_clocks() -> dict[int, rules.Calendar]:
@@ -54,7 +73,9 @@ def calendar_clocks() -> dict[int, rules.Calendar]:
 
 
 def _load_calendar_clocks() -> dict[int, rules.Calendar]:
-    return {cal.pk: calendar_rules(cal) for cal in BusinessCalendar.objects.prefetch_related("dates")}
+    return {
+        cal.pk: readable_calendar_rules(cal) for cal in BusinessCalendar.objects.prefetch_related("dates")
+    }
 
 
 PolicyEntry = tuple[SlaPolicy, rules.Conditions, rules.Calendar]

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from kefu.accounts import roles
 from kefu.accounts.models import AssignmentStrategy, Presence
-from kefu.core import tasks
+from kefu.core import config_cache, tasks
 from kefu.notifications.models import Kind, Notification
 from kefu.routing import services
 from kefu.sla.services import ensure_default_policies
@@ -104,6 +104,8 @@ def test_each_listener_of_a_new_tickets_job_runs_its_pinned_number_of_statements
     routed_desk, agent, monkeypatch, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
+    config_cache.settle()  # the set-up's configuration is committed, as in a running worker
+    monkeypatch.setattr(config_cache, "LOCAL_MAX_AGE", float("inf"))  # a slow run must not expire the copies
     # A first ticket warms the per-process caches, as in a running worker.
     _run_jobs(_open_ticket(agent, "投诉", "快递员态度恶劣，我要投诉！", capture), capture)
     queued = _open_ticket(agent, "订单", "我的订单还没有发货", capture)
