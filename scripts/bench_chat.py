@@ -240,14 +240,24 @@ async def _bench(
     chats: dict[int, dict] = {}  # conversation id -> {"visitor": Peer, "agent": Peer}
     visitors: list[Peer] = []
 
+    errors: dict[str, int] = {}  # error frames by side and code: why a message was not delivered
+
+    def count_error(side: str, frame: dict) -> None:
+        key = f"{side}:{frame.get('error')}"
+        errors[key] = errors.get(key, 0) + 1
+
     def at_agent(peer: Peer, frame: dict) -> None:
-        if frame["type"] == "chat.message" and frame.get("client_id") in sent:
+        if frame["type"] == "chat.error":
+            count_error("agent", frame)
+        elif frame["type"] == "chat.message" and frame.get("client_id") in sent:
             latencies["visitor_to_agent"].append(time.perf_counter() - sent.pop(frame["client_id"]))
         elif frame["type"] == "chat.accepted":
             chats.setdefault(frame["conversation"], {})["agent"] = peer
 
     def at_visitor(peer: Peer, frame: dict) -> None:
-        if frame["type"] == "message" and frame.get("client_id") in sent and frame["author"] == "agent":
+        if frame["type"] in ("error", "offline"):
+            count_error("visitor", {"error": frame.get("error", frame["type"])})
+        elif frame["type"] == "message" and frame.get("client_id") in sent and frame["author"] == "agent":
             latencies["agent_to_visitor"].append(time.perf_counter() - sent.pop(frame["client_id"]))
         elif frame["type"] in ("welcome", "ack") and id(peer) in events:
             if frame["type"] == "ack":
@@ -346,6 +356,7 @@ async def _bench(
         "server_cpu_ms_per_message": round(replay_cpu / total * 1000, 2),
         "load_average": os.getloadavg()[0],
         "not_delivered": lost,
+        "error_frames": errors,
         "visitor_to_agent": summary(latencies["visitor_to_agent"]),
         "agent_to_visitor": summary(latencies["agent_to_visitor"]),
         "sockets_held": len(agents) + len(visitors) + idle_ok,

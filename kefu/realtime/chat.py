@@ -83,11 +83,11 @@ LIGHT_FRAMES = ("chat.send", "chat.note", "chat.typing", "chat.read")
 
 
 def _load(conversation_id, kind: str) -> Conversation | None:
-    if isinstance(conversation_id, bool) or not isinstance(conversation_id, int) or conversation_id <= 0:
+    if not _positive(conversation_id):  # (also within the database's integer range)
         return None
-    chats = Conversation.objects.all()
-    if kind not in LIGHT_FRAMES:
-        chats = chats.select_related("customer", "agent", "site", "ticket", "topic")
+    if kind in LIGHT_FRAMES:
+        return services.load_conversation(conversation_id)
+    chats = Conversation.objects.select_related("customer", "agent", "site", "ticket", "topic")
     return chats.filter(pk=conversation_id).first()
 
 
@@ -246,6 +246,9 @@ async def handle(consumer, content: dict) -> None:
     kind = content["type"]
     # The chat's turn: its work and pushes wait for what its other sockets sent before (chat_work).
     async with chat_turn(content.get("conversation")):
+        if kind == "chat.send":
+            await _send_frame(consumer, content)
+            return
         conversation = await _conversation(content.get("conversation"), kind)
         if conversation is None or not await _allowed(consumer.user, kind, conversation):
             await _error(consumer, "not_found", content.get("conversation"))
@@ -259,6 +262,48 @@ async def handle(consumer, content: dict) -> None:
                 await _error(consumer, "taken", conversation.pk, str(error.message))
             except DomainError as error:
                 await _error(consumer, "invalid", conversation.pk, str(error.message))
+
+
+async def _send_frame(consumer, content: dict) -> None:
+    """An agent's chat message, the busiest frame: the chat is loaded, checked and the message stored in one
+    call on a chat thread (not one for the load and one for the store); answers as `handle` would."""
+    conversation_id = content.get("conversation")
+    client_id = rules.clean_client_id(content.get("client_id"))
+    text = rules.clean_text(content.get("text"))
+    async with from_socket(consumer):  # the message is not pushed back to this socket (it gets the ack)
+        try:
+            outcome, message_id = await _load_and_send(conversation_id, consumer.user, text, client_id)
+        except Conflict as error:
+            await _error(consumer, "taken", conversation_id, str(error.message))
+            return
+        except DomainError as error:
+            await _error(consumer, "invalid", conversation_id, str(error.message))
+            return
+        if outcome == "ack":
+            ack = {
+                "type": "chat.ack",
+                "conversation": conversation_id,
+                "client_id": client_id,
+                "id": message_id,
+            }
+            await consumer.send_json(ack)
+        else:
+            await _error(consumer, outcome, conversation_id)
+
+
+@chat_database
+def _load_and_send(conversation_id, user, text: str | None, client_id: str | None) -> tuple[str, int | None]:
+    """("ack", the message id), or the error to answer: "not_found" (no such chat, or not this agent's:
+    only its agent may write in it) before "invalid" (an unusable text or client id)."""
+    conversation = _load(conversation_id, "chat.send")
+    if conversation is None or conversation.agent_id != user.pk:
+        return "not_found", None
+    if client_id is None or text is None:
+        return "invalid", None
+    posted = services.post_agent_message(
+        conversation=conversation, actor=user, text=text, client_id=client_id
+    )
+    return "ack", posted.message.pk
 
 
 async def _allowed(user, kind: str, conversation: Conversation) -> bool:

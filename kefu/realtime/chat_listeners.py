@@ -22,18 +22,23 @@ def chat_message_posted(event: ChatMessagePosted) -> None:
     """The one fan-out of a chat message: the visitor's tabs (never a note), the chat's agent, supervisors
     who joined it, and the author's own other tabs. The socket that wrote it (it got an ack) is skipped.
 
-    One query (the message with its author and the chat's current agent), one wait for all the pushes.
+    One small query (the chat's current agent: it may have changed since the sender loaded the chat; the
+    message itself is the row this thread just stored), one wait for all the pushes.
     """
-    message = (
-        ChatMessage.objects.select_related("author")
-        .annotate(chat_agent_id=F("conversation__agent_id"))
-        .filter(pk=event.message_id)
-        .first()
-    )
-    if message is None:
-        return
-    frame = message_frame(message)
     chat_id = event.conversation_id
+    message = services.stored_message(event.message_id)
+    if message is not None:
+        message.chat_agent_id = services.current_agent_id(chat_id)
+    else:  # stored elsewhere (another thread or process)
+        message = (
+            ChatMessage.objects.select_related("author")
+            .annotate(chat_agent_id=F("conversation__agent_id"))
+            .filter(pk=event.message_id)
+            .first()
+        )
+        if message is None:
+            return
+    frame = message_frame(message)
     staff = push_message("chat.message", frame)
     sends = []
     if message.author_kind != AuthorKind.NOTE:

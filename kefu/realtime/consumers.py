@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -60,7 +61,23 @@ def _ticket_id(value: Any) -> int | None:
     return None
 
 
-class AgentConsumer(AsyncJsonWebsocketConsumer):
+class KefuJsonWebsocketConsumer(AsyncJsonWebsocketConsumer):
+    """Channels' JSON websocket consumer without its database clean-up before every message.
+
+    Channels closes stale database connections before each frame and each layer message it dispatches: a
+    hop to the process's one sync thread every time (every push of every chat message). Kefu's consumers
+    touch the database only inside `database_sync_to_async` and `chat_database` calls, which close stale
+    connections around each call themselves, so that hop bought nothing and cost the event loop its CPU.
+    """
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class AgentConsumer(KefuJsonWebsocketConsumer):
     """One staff browser tab. State kept here is per socket; shared state lives in `viewers` (the cache)."""
 
     user: Any = None

@@ -41,7 +41,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +52,7 @@ from kefu.realtime import groups
 from kefu.realtime.broadcast import from_socket, push_message
 from kefu.realtime.chat import next_offer
 from kefu.realtime.chat_work import chat_database, chat_turn
+from kefu.realtime.consumers import KefuJsonWebsocketConsumer
 
 from . import throttle
 from .files import frame as message_frame
@@ -116,6 +116,8 @@ def _greeting(site: ChatSite, visitor_id: str, language: str) -> tuple[Conversat
 
 @chat_database
 def _missed(conversation: Conversation, last_seen: int) -> list[dict]:
+    if not services.visitor_missed(conversation, last_seen):  # the usual reconnect: a cheap look-up only
+        return []
     messages = (
         conversation.messages.for_visitor().filter(pk__gt=last_seen).select_related("author")[:REPLAY_LIMIT]
     )
@@ -142,9 +144,18 @@ def _start(site: ChatSite, visitor_id: str, text: str, client_id: str, language:
     return Conversation.objects.select_related("site").get(pk=conversation.pk), message
 
 
+class _RateLimited(Exception):
+    """The visitor sent more than the rate limit allows (raised by `_post`, answered by the consumer)."""
+
+
 @chat_database
-def _post(conversation: Conversation, text: str, client_id: str) -> tuple[ChatMessage, bool]:
-    """Store the message; in the bot phase re-read the chat (a supervisor may have taken it over)."""
+def _post(
+    conversation: Conversation, text: str, client_id: str, rate_key: tuple[str, str]
+) -> tuple[ChatMessage, bool]:
+    """Count the message against the visitor's rate limit (in this call: no thread hop of its own), store it;
+    in the bot phase re-read the chat (a supervisor may have taken it over)."""
+    if not throttle.allow(*rate_key):
+        raise _RateLimited
     posted = services.post_visitor_message(conversation=conversation, text=text, client_id=client_id)
     if not posted.duplicate and conversation.status == ConversationStatus.BOT:  # never goes back to BOT
         conversation.refresh_from_db(fields=["agent", "status", "phase"])
@@ -188,7 +199,7 @@ def _transcript(conversation: Conversation, address: str) -> None:
     services.email_transcript(conversation=conversation, address=address)
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(KefuJsonWebsocketConsumer):
     site: ChatSite | None = None
     visitor_id: str = ""
     conversation: Conversation | None = None
@@ -288,15 +299,19 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         if clean_id is None or clean_text is None:
             await self._error("invalid", client_id)
             return
-        if not await self._within_rate():
-            await self._error("rate_limited", client_id)
-            return
         if self.conversation is None:
+            if not await self._within_rate():
+                await self._error("rate_limited", client_id)
+                return
             await self._posted(client_id, clean_id, self._start(clean_id, clean_text, prechat))
             return
         # The chat's turn: its messages are stored, acked, pushed and answered by the bot in order.
         async with chat_turn(self.conversation.pk):
-            posted = await self._posted(client_id, clean_id, self._store_and_ack(clean_id, clean_text))
+            try:
+                posted = await self._posted(client_id, clean_id, self._store_and_ack(clean_id, clean_text))
+            except _RateLimited:
+                await self._error("rate_limited", client_id)
+                return
             if posted is not None and not posted[1]:
                 await self._bot_turn(posted[0])
 
@@ -315,7 +330,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def _store_and_ack(self, client_id: str, text: str) -> tuple[ChatMessage, bool]:
         # the listener's pushes of this message go to everyone but this socket, after its ack
         async with from_socket(self):
-            message, duplicate = await _post(self.conversation, text, client_id)
+            message, duplicate = await _post(
+                self.conversation, text, client_id, (self.site.key, self.visitor_id)
+            )
             await self.send_json({"type": "ack", "client_id": client_id, "id": message.pk})
         return message, duplicate
 

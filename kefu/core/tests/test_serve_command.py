@@ -286,3 +286,27 @@ def test_sigterm_stops_every_process_and_exits_cleanly(tmp_path):
     assert code == 0
     assert not _is_running(pid_file)
     assert signal.getsignal(signal.SIGTERM) is original
+
+
+def test_the_websocket_server_does_not_compress_frames(monkeypatch):
+    """Chat frames are small JSON: per-message deflate would keep zlib state (~50 KB) on every socket."""
+    import types
+
+    import uvicorn
+
+    from kefu.core.management.commands import _serving
+
+    started = []
+    monkeypatch.setattr(uvicorn.Config, "load", lambda self: None)
+    monkeypatch.setattr(
+        uvicorn, "Server", lambda config: types.SimpleNamespace(run=lambda: started.append(config))
+    )
+    monkeypatch.setattr(
+        _serving,
+        "gc",
+        types.SimpleNamespace(collect=lambda: 0, freeze=lambda: None, set_threshold=lambda *a: None),
+    )
+
+    _serving.run_asgi("127.0.0.1", 9001)
+
+    assert started and started[0].ws_per_message_deflate is False
