@@ -28,7 +28,7 @@ from kefu.core.tasks import enqueue_on_commit
 from kefu.intake.services import InboundMessage, ingest
 from kefu.knowledge import bot
 from kefu.sla.rules import is_open_at
-from kefu.sla.services import calendar_rules
+from kefu.sla.services import readable_calendar_rules
 from kefu.tickets import services as ticket_services
 from kefu.tickets.access import can_work_ticket
 from kefu.tickets.models import Status, Ticket
@@ -135,7 +135,7 @@ MAX_ID = 2**63 - 1
 
 def unavailable_reason(*, site: ChatSite) -> str:
     """Why no person can chat now: "closed" (outside business hours), "busy" (the queue is full) or ""."""
-    if site.calendar_id is not None and not is_open_at(calendar_rules(site.calendar), clock.now()):
+    if site.calendar_id is not None and not is_open_at(readable_calendar_rules(site.calendar), clock.now()):
         return "closed"
     if (
         site.max_queue

@@ -72,3 +72,15 @@ def test_a_left_message_becomes_one_ticket_even_when_sent_twice(site):
 def test_a_left_message_needs_a_way_to_answer(site, contact):
     with pytest.raises(services.InvalidInput):
         services.leave_message(site=site, visitor_id="v1", text="hi", **contact)
+
+
+def test_a_site_whose_calendar_cannot_be_read_still_serves_its_widget(site, monkeypatch):
+    """A calendar stored past the forms with an unknown time zone is logged and counted as always open:
+    the widget keeps working instead of failing every visitor."""
+    site.calendar = BusinessCalendar.objects.create(
+        name="坏日历", time_zone="Asia/Shangai", use_china_holidays=False
+    )
+    site.save()
+    _at(monkeypatch, SUNDAY_NOON_BEIJING)
+
+    assert services.widget_config(site=site, language="zh-hans")["offline"] == ""
