@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from html import escape
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kefu.accounts.models import Team
+from kefu.accounts.permissions import without_read_only_roles
 from kefu.core import config_cache
 from kefu.tickets.models import Category, CustomField, Macro, Priority, Tag
 
@@ -35,7 +36,7 @@ class Menus:
     custom_fields: tuple[CustomField, ...]  # the active ones
     macros: tuple[Macro, ...]  # everyone's, by name (id, name, sharing and owner only)
     tag_options_html: str  # <option value="name"></option> per tag, as the queue's datalist prints them
-    staff_options_html: str  # <option value="pk">name</option> per staff member
+    staff_options_html: str  # <option value="pk">name</option> per staff member who may work tickets
 
     @property
     def active_categories(self) -> list[Category]:
@@ -51,19 +52,19 @@ def menus() -> Menus:
     return config_cache.get(CACHE_NAME, _load)
 
 
-def load_staff() -> list:
+def load_staff(*, workers_only: bool = False) -> list:
     """Active staff by name, read now: for choosing whom to hand tickets to (services check and cache their
-    permissions on the object, which the shared copy must not get)."""
-    return list(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .only(*STAFF_COLUMNS)
-        .order_by("display_name", "username")
-    )
+    permissions on the object, which the shared copy must not get). `workers_only`: less the roles that
+    only read tickets (analyst, QA inspector, trainer), who cannot be given one."""
+    users = get_user_model().objects.filter(is_staff=True, is_active=True)
+    if workers_only:
+        users = without_read_only_roles(users)
+    return list(users.only(*STAFF_COLUMNS).order_by("display_name", "username"))
 
 
 def _load() -> Menus:
     staff = tuple(load_staff())
+    workers = load_staff(workers_only=True)
     tags = tuple(Tag.objects.order_by("name").values_list("name", flat=True)[:MAX_TAGS])
     return Menus(
         categories=tuple(Category.objects.all()),
@@ -75,7 +76,7 @@ def _load() -> Menus:
         macros=tuple(Macro.objects.only("id", "name", "is_shared", "owner_id").order_by("name")),
         tag_options_html="".join(f'<option value="{escape(name)}"></option>' for name in tags),
         staff_options_html="".join(
-            f'<option value="{person.pk}">{escape(person.name)}</option>' for person in staff
+            f'<option value="{person.pk}">{escape(person.name)}</option>' for person in workers
         ),
     )
 
@@ -99,3 +100,12 @@ def watch_staff() -> None:
     user_model = get_user_model()
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="kefu.workspace.menus:user-save")
     post_delete.connect(_user_deleted, sender=user_model, dispatch_uid="kefu.workspace.menus:user-delete")
+    # A role given or taken changes who may be handed tickets (the bulk-assign menu).
+    m2m_changed.connect(
+        _roles_changed, sender=user_model.groups.through, dispatch_uid="kefu.workspace.menus:user-roles"
+    )
+
+
+def _roles_changed(sender, action: str = "", using=None, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        config_cache.changed(using)

@@ -153,3 +153,20 @@ def test_macro_menu_offers_shared_macros_and_only_the_users_own(login, agent, te
 
     assert "共享模板</option>" in body and "我的模板 (mine)</option>" in body
     assert "别人的模板" not in body
+
+
+def test_bulk_assign_offers_only_staff_who_may_work_tickets_and_follows_role_changes(agent):
+    """The bulk-assign menu leaves out read-only roles; giving one of them a working role (a change of
+    groups only, no save of the user) shows them at once."""
+    from django.contrib.auth.models import Group
+
+    from kefu.accounts import roles
+
+    analyst = UserFactory(display_name="分析员小李", roles=[roles.ANALYST])
+
+    assert "分析员小李" not in menus().staff_options_html
+    assert analyst.pk in {person.pk for person in menus().staff}  # still a filter choice in the queue
+
+    analyst.groups.add(Group.objects.get(name=roles.AGENT))
+
+    assert "分析员小李" in menus().staff_options_html

@@ -45,5 +45,6 @@ def test_queue_search_reads_the_users_teams_and_permissions_once(login, agent, t
     sql = statements(login(agent), reverse("workspace:home"), {"view": "all", "q": "订单"})
 
     assert len(team_reads(sql)) == 1
-    assert len([s for s in sql if '"auth_permission"' in s]) == 1
+    # The menus' list of staff who may work tickets names auth_permission in SQL but reads nobody's permissions.
+    assert len([s for s in sql if '"auth_permission"' in s and not s.startswith('SELECT "accounts_user"')]) == 1
     assert len(sql) == len(set(sql)), "a statement ran twice"

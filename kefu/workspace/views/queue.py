@@ -80,7 +80,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """Apply one change (assignee, status, tag) to the selected tickets, all or nothing."""
     options = QueueOptions.load(request.user)
-    form = BulkForm(request.POST, staff=load_staff())  # fresh objects: the services cache permissions on them
+    # Fresh objects (the services cache permissions on them), only those who may be handed tickets.
+    form = BulkForm(request.POST, staff=load_staff(workers_only=True))
     raise_for(form)
     ids = form.cleaned_data["ticket"]
     tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("pk"))
