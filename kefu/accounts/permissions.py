@@ -122,15 +122,21 @@ def team_ids(user) -> list[int]:
     return cached
 
 
+def ticket_workers():
+    """The ids of users who may work tickets (`tickets.change_ticket`, through a role or given to them), as
+    a subquery: the one definition the assignee menus and routing share."""
+    users = get_user_model()
+    change_ticket = Permission.objects.filter(content_type__app_label="tickets", codename="change_ticket")
+    return users.objects.filter(
+        Q(groups__permissions__in=change_ticket) | Q(user_permissions__in=change_ticket)
+    ).values("pk")
+
+
 def without_read_only_roles(users):
     """`users` less those whose roles only read tickets (analyst, QA inspector, trainer with no working role
     beside): automatic assignment and rules never hand them a ticket they could not even reply to. Staff
     with no role at all stay (a manual assignment refuses them with a message; see tickets.services)."""
     from kefu.accounts import roles
 
-    links = get_user_model().groups.through.objects
-    read_only = links.filter(group__name__in=roles.READ_ONLY_ROLES).values("user_id")
-    working = links.filter(
-        group__permissions__content_type__app_label="tickets", group__permissions__codename="change_ticket"
-    ).values("user_id")
-    return users.exclude(Q(pk__in=read_only) & ~Q(pk__in=working))
+    read_only = get_user_model().groups.through.objects.filter(group__name__in=roles.READ_ONLY_ROLES)
+    return users.exclude(Q(pk__in=read_only.values("user_id")) & ~Q(pk__in=ticket_workers()))

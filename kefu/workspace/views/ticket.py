@@ -4,7 +4,6 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.accounts.models import Team
+from kefu.accounts.permissions import ticket_workers
 from kefu.core.errors import InvalidInput, NotFound
 from kefu.tickets import rules
 from kefu.tickets.access import get_visible_ticket, visible_tickets
@@ -102,14 +102,10 @@ def _assignee_statement(_vendor: str, restricted: bool) -> tuple[str, tuple]:
     seven times more than running it (issue 7). A missing team or assignee becomes `= NULL`, which, like
     the ORM's `IS NULL` there, matches nobody."""
     users = get_user_model()
-    change_ticket = Permission.objects.filter(content_type__app_label="tickets", codename="change_ticket")
-    holders = users.objects.filter(
-        Q(groups__permissions__in=change_ticket) | Q(user_permissions__in=change_ticket)
-    )
     in_team = Team.members.through.objects.filter(team_id=_TEAM, user_id=OuterRef("pk"))
     staff = (
         users.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(pk__in=holders.values("pk")) | Q(pk=_ASSIGNEE))
+        .filter(Q(is_superuser=True) | Q(pk__in=ticket_workers()) | Q(pk=_ASSIGNEE))
         .annotate(in_team=Exists(in_team))
     )
     if restricted:
