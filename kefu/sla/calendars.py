@@ -7,7 +7,7 @@ a cache of calendars listens to their `post_save` / `post_delete` signals.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -322,17 +322,10 @@ def opening(cal: rules.Calendar, now: datetime) -> Opening:
     """Open or closed at `now`; if open, until when (the end of the running span); if closed, the next opening."""
     if cal.always_open:
         return Opening(is_open=True)
-    local = now.astimezone(cal.tz)
-    for offset in range(LOOK_AHEAD_DAYS):
-        day = local.date() + timedelta(days=offset)
-        for begin, end in cal.intervals(day):
-            span_start = datetime.combine(day, begin, cal.tz)
-            span_end = rules.range_end(day, end, cal.tz)
-            if span_end <= now:
-                continue
-            if span_start <= now:
-                return Opening(is_open=True, until=span_end)
-            return Opening(is_open=False, next_open=span_start)
+    for span_start, span_end in rules.working_spans(cal, now, days=LOOK_AHEAD_DAYS):
+        if span_start <= now:  # a span running now is cut to begin at `now`
+            return Opening(is_open=True, until=span_end)
+        return Opening(is_open=False, next_open=span_start)
     return Opening(is_open=False)
 
 

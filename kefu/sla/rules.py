@@ -80,10 +80,13 @@ def parse_hours(raw: Mapping[str, Iterable[Sequence[str]]]) -> dict[int, list[In
     return hours
 
 
-def _local_spans(cal: Calendar, start: datetime) -> Iterable[tuple[datetime, datetime]]:
-    """Working spans (aware, UTC-comparable) from `start` on, in order."""
+def working_spans(
+    cal: Calendar, start: datetime, *, days: int = MAX_DAYS
+) -> Iterable[tuple[datetime, datetime]]:
+    """Working spans (aware, UTC-comparable) from `start` on, in order, over the next `days` days; a span
+    running at `start` is cut to begin there."""
     local = start.astimezone(cal.tz)
-    for offset in range(MAX_DAYS):
+    for offset in range(days):
         day = local.date() + timedelta(days=offset)
         for begin, end in cal.intervals(day):
             span_start = datetime.combine(day, begin, cal.tz)
@@ -99,7 +102,7 @@ def add_working_time(start: datetime, amount: timedelta, cal: Calendar) -> datet
     if cal.always_open:
         return start + amount
     left = amount
-    for span_start, span_end in _local_spans(cal, start):
+    for span_start, span_end in working_spans(cal, start):
         length = span_end - span_start
         if left <= length:
             return span_start + left
@@ -125,7 +128,7 @@ def working_time_between(start: datetime, end: datetime, cal: Calendar) -> timed
     if cal.always_open:
         return end - start
     total = timedelta(0)
-    for span_start, span_end in _local_spans(cal, start):
+    for span_start, span_end in working_spans(cal, start):
         if span_start >= end:
             break
         total += min(span_end, end) - span_start
