@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.services import record
 from kefu.core.crypto import lookup_hash
 from kefu.core.errors import InvalidInput, NotAllowed
+from kefu.core.prepared import prepared
 
 from .models import Customer, Identity, IdentityKind, Tier
 from .rules import normalize_identity
@@ -16,9 +17,14 @@ def find_customer(*, kind: str, value: str) -> Customer | None:
     normalized = normalize_identity(kind, value)
     if not normalized:
         return None
-    # (kind, lookup) is unique: one row at most, so no ORDER BY, and no identity value to read and decrypt.
-    found = Customer.objects.filter(identities__kind=kind, identities__lookup=lookup_hash(normalized)).order_by()
-    return next(iter(found[:1]), None)
+    return _customer_by_identity.first(kind, lookup_hash(normalized))
+
+
+@prepared(str, str)
+def _customer_by_identity(kind, lookup):
+    """(kind, lookup) is unique: one row at most, so no ORDER BY, and no identity value to read and decrypt.
+    Compiled once per process: every message from a channel looks its sender up."""
+    return Customer.objects.filter(identities__kind=kind, identities__lookup=lookup).order_by()[:1]
 
 
 def find_or_create_customer(*, kind: str, value: str, name: str = "", language: str = "") -> Customer:
@@ -34,9 +40,12 @@ def find_or_create_customer(*, kind: str, value: str, name: str = "", language: 
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                name=(name or "").strip()[:200] or _default_name(kind, normalized), language=language or "zh-hans"
+                name=(name or "").strip()[:200] or _default_name(kind, normalized),
+                language=language or "zh-hans",
             )
-            Identity.objects.create(customer=customer, kind=kind, value=normalized, lookup=lookup_hash(normalized))
+            Identity.objects.create(
+                customer=customer, kind=kind, value=normalized, lookup=lookup_hash(normalized)
+            )
             record(actor=None, action="customer.create", obj=customer)
             return customer
     except IntegrityError:
@@ -54,8 +63,16 @@ def _default_name(kind: str, normalized: str) -> str:
 
 
 def create_customer(
-    *, actor, name: str, email: str = "", phone: str = "", tier: str = Tier.NORMAL, language: str = "zh-hans",
-    organization=None, notes: str = "", tags: list[str] | None = None,
+    *,
+    actor,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    tier: str = Tier.NORMAL,
+    language: str = "zh-hans",
+    organization=None,
+    notes: str = "",
+    tags: list[str] | None = None,
 ) -> Customer:
     """A staff member adds a customer by hand."""
     name = (name or "").strip()
@@ -65,7 +82,12 @@ def create_customer(
         raise InvalidInput(_("Unknown tier."), field="tier")
     with transaction.atomic():
         customer = Customer.objects.create(
-            name=name[:200], tier=tier, language=language, organization=organization, notes=notes, tags=tags or []
+            name=name[:200],
+            tier=tier,
+            language=language,
+            organization=organization,
+            notes=notes,
+            tags=tags or [],
         )
         if email:
             add_identity(customer=customer, kind=IdentityKind.EMAIL, value=email, actor=actor)
@@ -87,7 +109,9 @@ def add_identity(*, customer: Customer, kind: str, value: str, actor=None) -> Id
         raise InvalidInput(_("This contact already belongs to another customer."), field=kind)
     if owner:
         return customer.identities.get(kind=kind, lookup=lookup_hash(normalized))
-    identity = Identity.objects.create(customer=customer, kind=kind, value=normalized, lookup=lookup_hash(normalized))
+    identity = Identity.objects.create(
+        customer=customer, kind=kind, value=normalized, lookup=lookup_hash(normalized)
+    )
     record(actor=actor, action="customer.add_identity", obj=customer, changes={"identity": [None, kind]})
     return identity
 

@@ -15,6 +15,7 @@ from kefu.core import clock as wall
 from kefu.core import config_cache
 from kefu.core.errors import InvalidInput, NotAllowed
 from kefu.core.events import emit
+from kefu.core.prepared import prepared
 from kefu.sla import rules
 from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
 from kefu.sla.models import BusinessCalendar, Escalation, Level, SlaEvent, SlaPolicy, SlaTarget, TicketSla
@@ -136,7 +137,7 @@ def apply_policy(*, ticket: Ticket, now: datetime | None = None) -> TicketSla | 
 @transaction.atomic
 def refresh_clocks(*, ticket_id: int, now: datetime | None = None) -> TicketSla | None:
     """`apply_policy` for a ticket known by its id (listeners): reads it once; nothing when it is gone."""
-    ticket = only_row(_with_facts().filter(pk=ticket_id))
+    ticket = _ticket_with_facts.first(ticket_id)
     return _apply(ticket, now or wall.now()) if ticket is not None else None
 
 
@@ -150,9 +151,24 @@ def _with_facts():
     return Ticket.objects.select_related("category", "priority", "customer")
 
 
+@prepared(int)
+def _ticket_with_facts(ticket_id):
+    return _with_facts().filter(pk=ticket_id).order_by()[:1]
+
+
+@prepared(int)
+def _clocks_for_update(ticket_id):
+    return TicketSla.objects.select_for_update().filter(ticket_id=ticket_id).order_by()[:1]
+
+
+@prepared(int)
+def _reopened_count(ticket_id):
+    return Ticket.objects.filter(pk=ticket_id).values_list("reopened_count", flat=True).order_by()[:1]
+
+
 def _apply(ticket: Ticket, now: datetime) -> TicketSla | None:
     policy, cal = _pick(ticket)
-    sla = only_row(TicketSla.objects.select_for_update().filter(ticket=ticket))
+    sla = _clocks_for_update.first(ticket.pk)
     if sla is None:
         if policy is None:
             return None
@@ -433,7 +449,7 @@ def escalate_on_warning(*, ticket_id: int, target: str) -> Escalation | None:
 
 def escalate_on_reopen(*, ticket_id: int) -> Escalation | None:
     """The second time a ticket is reopened it goes up a level (once: later reopens do not repeat it)."""
-    reopened = only_row(Ticket.objects.filter(pk=ticket_id).values_list("reopened_count", flat=True))
+    reopened = _reopened_count.first(ticket_id)
     if reopened is None or reopened < REOPENS_BEFORE_ESCALATION:
         return None  # most messages: decided by one narrow read
     ticket = Ticket.objects.filter(pk=ticket_id).first()

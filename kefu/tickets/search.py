@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kefu.core.crypto import lookup_hash
+from kefu.core.prepared import prepared
 from kefu.customers.models import Customer, Identity, IdentityKind
 from kefu.customers.rules import normalize_identity
 from kefu.knowledge.search import encode_token, search_tokens
@@ -95,11 +96,35 @@ def index_ticket(ticket_id: int) -> None:
 
 def _indexed_text(ticket_id: int, *, lock: bool = False) -> tuple[str, list[str]] | None:
     """The ticket's subject and searchable message texts, or None when the ticket is gone."""
-    tickets = Ticket.objects.select_for_update() if lock else Ticket.objects
-    subject = tickets.filter(pk=ticket_id).values_list("subject", flat=True).first()
+    subject = (_locked_subject if lock else _subject).first(ticket_id)
     if subject is None:
         return None
-    return subject, _message_texts([ticket_id])[ticket_id]
+    return subject, _searchable_texts.all(ticket_id)
+
+
+# Compiled once: every new ticket and every message reads them (kefu.core.prepared).
+@prepared(int)
+def _subject(ticket_id):
+    return Ticket.objects.filter(pk=ticket_id).values_list("subject", flat=True).order_by()[:1]
+
+
+@prepared(int)
+def _locked_subject(ticket_id):
+    return (
+        Ticket.objects.select_for_update()
+        .filter(pk=ticket_id)
+        .values_list("subject", flat=True)
+        .order_by()[:1]
+    )
+
+
+@prepared(int)
+def _searchable_texts(ticket_id):
+    return (
+        Message.objects.filter(ticket_id=ticket_id, kind__in=SEARCHABLE_KINDS)
+        .order_by("created_at", "id")
+        .values_list("body_text", flat=True)
+    )
 
 
 def index_tickets(*, batch: int = 1000, start_after: int = 0, progress=None) -> int:

@@ -155,7 +155,7 @@ MAX_REFERENCES_LOOKED_UP = 20  # the most recent ids of a long References header
 
 def _email_messages(ids: list[str]):
     """E-mail messages (ours once sent, or fetched) with one of these Message-IDs. The partial unique
-    index's condition (external_id <> '') is repeated so SQLite uses it (see intake's `_by_external_id`)."""
+    index's condition (external_id <> '') is repeated so SQLite uses it (see intake's `_message_by_external_id`)."""
     ids = [value[:255] for value in ids if value]
     return Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids).exclude(external_id="")
 

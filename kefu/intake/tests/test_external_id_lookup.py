@@ -4,8 +4,8 @@ messages there are (SQLite used to read every message for each incoming mail and
 import pytest
 from django.db import connection
 
-from kefu.intake.services import InboundMessage, _by_external_id, ingest
-from kefu.tickets.models import Message, Ticket
+from kefu.intake.services import InboundMessage, _message_by_external_id, _ticket_by_external_id, ingest
+from kefu.tickets.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,13 @@ def _plan(rows) -> str:
 @pytest.mark.parametrize(
     ("rows", "index"),
     [
-        (Message.objects.select_related("ticket"), "message_unique_external_id"),
-        (Ticket.objects, "ticket_unique_external_id"),
+        (_message_by_external_id, "message_unique_external_id"),
+        (_ticket_by_external_id, "ticket_unique_external_id"),
     ],
 )
 def test_the_look_up_searches_the_unique_index_instead_of_scanning(rows, index):
     """The query states the partial index's condition, so SQLite may use it."""
-    plan = _plan(_by_external_id(rows, "email", "<a@example.com>"))
+    plan = _plan(rows.queryset("email", "<a@example.com>"))
 
     assert f"USING INDEX {index}" in plan
     assert "SCAN" not in plan.split("USING")[0]

@@ -27,7 +27,8 @@ from kefu.accounts.models import Team, User
 from kefu.audit.services import record
 from kefu.core import clock, config_cache
 from kefu.core.errors import InvalidInput, NotAllowed
-from kefu.sla.services import RULE_REASON, escalate_automatically, only_row
+from kefu.core.prepared import prepared
+from kefu.sla.services import RULE_REASON, escalate_automatically
 from kefu.tickets import services as ticket_services
 from kefu.tickets.models import Category, MessageKind, Priority, Severity, Status, Ticket
 
@@ -56,7 +57,9 @@ def confidence_threshold() -> float:
 
 
 def org_zone() -> ZoneInfo:
-    name = getattr(settings, "ROUTING_TIME_ZONE", "") or getattr(settings, "DEFAULT_USER_TIMEZONE", "Asia/Shanghai")
+    name = getattr(settings, "ROUTING_TIME_ZONE", "") or getattr(
+        settings, "DEFAULT_USER_TIMEZONE", "Asia/Shanghai"
+    )
     return ZoneInfo(name)
 
 
@@ -185,19 +188,33 @@ def apply_intake_rules(*, ticket: Ticket, decision: RoutingDecision | None = Non
         ticket_services.update_ticket(ticket=ticket, actor=None, changes=_changes_for(actions))
         if actions.escalate_to:
             by = next(r for r in applied if r.actions.escalate_to == actions.escalate_to)
-            escalate_automatically(ticket=ticket, reason=f"{RULE_REASON}{by.name}", to_level=actions.escalate_to)
+            escalate_automatically(
+                ticket=ticket, reason=f"{RULE_REASON}{by.name}", to_level=actions.escalate_to
+            )
     return decision
 
 
 def _fields_of(actions: rules.Actions) -> list[str]:
-    names = {"category_id": "category", "priority_id": "priority", "severity": "severity", "team_id": "team",
-             "assignee_id": "assignee", "tags": "tags", "escalate_to": "escalation"}
+    names = {
+        "category_id": "category",
+        "priority_id": "priority",
+        "severity": "severity",
+        "team_id": "team",
+        "assignee_id": "assignee",
+        "tags": "tags",
+        "escalate_to": "escalation",
+    }
     return [field for attr, field in names.items() if getattr(actions, attr)]
+
+
+@prepared(int)
+def _ticket_with_customer(ticket_id):
+    return Ticket.objects.select_related("customer").filter(pk=ticket_id).order_by()[:1]
 
 
 def route_new_ticket(*, ticket_id: int) -> RoutingDecision | None:
     """Intake rules, then the classifier, for a ticket just created on any channel (idempotent)."""
-    ticket = only_row(Ticket.objects.select_related("customer").filter(pk=ticket_id))
+    ticket = _ticket_with_customer.first(ticket_id)
     if ticket is None:
         return None
     try:
@@ -378,7 +395,10 @@ def training_examples(limit: int = TRAINING_LIMIT) -> list[tuple[str, str, str]]
     )
     for ticket_id, text in messages.iterator(chunk_size=2000):
         first.setdefault(ticket_id, text)
-    return [(f"{subject}\n{first.get(pk, '')}", code or "", str(team or "")) for pk, subject, code, team in tickets]
+    return [
+        (f"{subject}\n{first.get(pk, '')}", code or "", str(team or ""))
+        for pk, subject, code, team in tickets
+    ]
 
 
 def retrain_classifier() -> ClassifierModel | None:
@@ -397,8 +417,12 @@ def retrain_classifier() -> ClassifierModel | None:
     with transaction.atomic():
         latest = ClassifierModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
         row = ClassifierModel.objects.create(
-            version=latest + 1, blob=classifier.joblib_dumps(trained), trained_at=clock.now(), n=len(examples),
-            **_score_fields("category", scores.get("category")), **_score_fields("team", scores.get("team")),
+            version=latest + 1,
+            blob=classifier.joblib_dumps(trained),
+            trained_at=clock.now(),
+            n=len(examples),
+            **_score_fields("category", scores.get("category")),
+            **_score_fields("team", scores.get("team")),
         )
         stale = list(ClassifierModel.objects.order_by("-version").values_list("pk", flat=True)[KEEP_MODELS:])
         ClassifierModel.objects.filter(pk__in=stale).delete()
@@ -450,9 +474,9 @@ def request_retrain(*, actor, start: bool = True) -> ClassifierTraining:
 
 def run_training(*, training_id: int) -> ClassifierTraining | None:
     """Claim a queued training and run it; None when another worker (or an earlier run) took it."""
-    claimed = ClassifierTraining.objects.filter(pk=training_id, status=ClassifierTraining.Status.QUEUED).update(
-        status=ClassifierTraining.Status.RUNNING, started_at=clock.now()
-    )
+    claimed = ClassifierTraining.objects.filter(
+        pk=training_id, status=ClassifierTraining.Status.QUEUED
+    ).update(status=ClassifierTraining.Status.RUNNING, started_at=clock.now())
     if not claimed:
         return None
     status, version, error = ClassifierTraining.Status.TOO_FEW, None, ""
@@ -483,7 +507,11 @@ def queued_trainings() -> list[int]:
 def _score_fields(kind: str, scores: classifier.Scores | None) -> dict:
     if scores is None:
         return {}
-    return {f"{kind}_accuracy": scores.accuracy, f"{kind}_macro_f1": scores.macro_f1, f"{kind}_test_n": scores.n}
+    return {
+        f"{kind}_accuracy": scores.accuracy,
+        f"{kind}_macro_f1": scores.macro_f1,
+        f"{kind}_test_n": scores.n,
+    }
 
 
 # --- the test form -----------------------------------------------------------------------------
@@ -494,10 +522,17 @@ def try_rules(
 ) -> tuple[list[tuple[IntakeRule, rules.Outcome]], rules.Actions]:
     """What every rule (active or not) would do with a sample; changes nothing. Inactive rules never apply."""
     facts = rules.Facts(
-        channel=channel, subject=subject, body=body, tier=tier, mailbox=mailbox, mailbox_id=mailbox,
+        channel=channel,
+        subject=subject,
+        body=body,
+        tier=tier,
+        mailbox=mailbox,
+        mailbox_id=mailbox,
         local_time=at if at is not None else clock.now().astimezone(org_zone()).time(),
     )
-    all_rules = list(IntakeRule.objects.select_related("set_category", "set_priority", "set_team", "set_assignee"))
+    all_rules = list(
+        IntakeRule.objects.select_related("set_category", "set_priority", "set_team", "set_assignee")
+    )
     outcomes, actions = rules.plan([spec_of(r) for r in all_rules if r.is_active], facts)
     by_id = {o.rule.id: o for o in outcomes}
     result = []
@@ -514,15 +549,33 @@ def try_rules(
 # --- managing rules --------------------------------------------------------------------------------
 
 RULE_FIELDS = (
-    "name", "is_active", "channels", "mailbox", "tiers", "words", "match_in", "pattern", "time_from", "time_to",
-    "set_category", "set_priority", "set_severity", "set_team", "set_assignee", "add_tags", "escalate_to",
+    "name",
+    "is_active",
+    "channels",
+    "mailbox",
+    "tiers",
+    "words",
+    "match_in",
+    "pattern",
+    "time_from",
+    "time_to",
+    "set_category",
+    "set_priority",
+    "set_severity",
+    "set_team",
+    "set_assignee",
+    "add_tags",
+    "escalate_to",
     "stop",
 )
 
 
 def can_manage_rules(actor) -> bool:
     return bool(
-        actor and actor.is_authenticated and actor.is_active and actor.is_staff
+        actor
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.is_staff
         and actor.has_perm("accounts.manage_configuration")
     )
 
@@ -539,7 +592,8 @@ def _validate(values: Mapping[str, Any]) -> None:
     error = rules.pattern_error(pattern) if pattern else None
     if error == "too_long":
         raise InvalidInput(
-            _("The regular expression is too long (at most %(n)s characters).") % {"n": rules.PATTERN_MAX_LENGTH},
+            _("The regular expression is too long (at most %(n)s characters).")
+            % {"n": rules.PATTERN_MAX_LENGTH},
             field="pattern",
         )
     if error:
@@ -574,8 +628,12 @@ def save_rule(*, actor, values: Mapping[str, Any], rule: IntakeRule | None = Non
         rule.save()
         new = {name: _audit_value(getattr(rule, name)) for name in RULE_FIELDS}
         changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
-        record(actor=actor, action="routing.rule.create" if not old else "routing.rule.update", obj=rule,
-               changes=changes)
+        record(
+            actor=actor,
+            action="routing.rule.create" if not old else "routing.rule.update",
+            obj=rule,
+            changes=changes,
+        )
     return rule
 
 
@@ -590,7 +648,9 @@ def move_rule(*, actor, rule: IntakeRule, up: bool) -> None:
     """Swap a rule with its neighbour above (or below); positions are renumbered 10, 20, 30 …"""
     _require(actor)
     with transaction.atomic():
-        ids = list(IntakeRule.objects.select_for_update().order_by("position", "id").values_list("pk", flat=True))
+        ids = list(
+            IntakeRule.objects.select_for_update().order_by("position", "id").values_list("pk", flat=True)
+        )
         index = ids.index(rule.pk)
         other = index - 1 if up else index + 1
         if not 0 <= other < len(ids):
@@ -599,4 +659,6 @@ def move_rule(*, actor, rule: IntakeRule, up: bool) -> None:
         for position, pk in enumerate(ids, start=1):
             IntakeRule.objects.filter(pk=pk).exclude(position=position * 10).update(position=position * 10)
         config_cache.changed()  # QuerySet.update() sends no signal
-        record(actor=actor, action="routing.rule.move", obj=rule, changes={"position": [index + 1, other + 1]})
+        record(
+            actor=actor, action="routing.rule.move", obj=rule, changes={"position": [index + 1, other + 1]}
+        )

@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from kefu.accounts.models import AssignmentStrategy, Presence, Team, User
 from kefu.accounts.permissions import without_read_only_roles
 from kefu.core import clock
+from kefu.core.prepared import prepared
 from kefu.sla import rules as sla_rules
 from kefu.sla.models import Escalation
 from kefu.sla.services import calendar_clocks, current_level, level_people, only_row
@@ -194,7 +195,12 @@ def fill_pool(*, team_id: int | None = None, now: datetime | None = None, team: 
 
 def team_of_ticket(ticket_id: int) -> Team | None:
     """The ticket's team, read with the ticket in one query."""
-    return only_row(Team.objects.filter(tickets=ticket_id))
+    return _team_of_ticket.first(ticket_id)
+
+
+@prepared(int)
+def _team_of_ticket(ticket_id):
+    return Team.objects.filter(tickets=ticket_id).order_by()[:1]
 
 
 def fill_all_pools(*, now: datetime | None = None) -> int:
