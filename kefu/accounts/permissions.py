@@ -10,8 +10,9 @@ It changes no rule: it only pre-computes exactly what `ModelBackend` would read.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connections, router
 from django.db.models import IntegerField, Q, Value
+
+from kefu.core.prepared import PreparedQuery
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _FROM_USER, _FROM_GROUP = 0, 1
@@ -71,31 +72,21 @@ def _permission_query(user_ids: list[int]):
 
 
 # Building that union with the ORM costs more CPU than running it (every API request and notification
-# asks it): its SQL is compiled once per database and number of users, with stand-in ids, and re-run with
-# the real ones. The stand-ins are negative, so no real id can be taken for one.
-_COMPILED: dict[tuple[str, str, int], tuple[str, tuple, tuple[int, ...]]] = {}
-_STAND_IN = -7_000_000
+# asks it): it is a prepared query (kefu.core.prepared) per number of users, compiled once per process.
 _COMPILED_UP_TO = 8  # users at once; more (rare) go through the ORM each time
+_PREPARED = {
+    count: PreparedQuery(lambda *user_ids: _permission_query(list(user_ids)), (int,) * count)
+    for count in range(1, _COMPILED_UP_TO + 1)
+}
 
 
 def _permission_rows(user_ids: list[int]) -> list[tuple[int, str, str, int]]:
-    alias = router.db_for_read(Permission)
-    connection = connections[alias]
-    if len(user_ids) > _COMPILED_UP_TO:
-        return list(_permission_query(user_ids))
-    key = (alias, connection.vendor, len(user_ids))
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        stand_ins = tuple(_STAND_IN - i for i in range(len(user_ids)))
-        sql, params = _permission_query(list(stand_ins)).query.sql_with_params()
-        if sum(p in stand_ins for p in params) != 2 * len(stand_ins):
-            return list(_permission_query(user_ids))  # the stand-ins did not come out as plain parameters
-        compiled = _COMPILED[key] = (sql, tuple(params), stand_ins)
-    sql, params, stand_ins = compiled
-    real = dict(zip(stand_ins, user_ids, strict=True))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [real.get(p, p) if isinstance(p, int) else p for p in params])
-        return [(int(uid), app_label, codename, int(source)) for uid, app_label, codename, source in cursor]
+    rows = (
+        _PREPARED[len(user_ids)].all(*user_ids)
+        if len(user_ids) <= _COMPILED_UP_TO
+        else _permission_query(user_ids)
+    )
+    return [(int(uid), app_label, codename, int(source)) for uid, app_label, codename, source in rows]
 
 
 def load_team_ids(users) -> None:

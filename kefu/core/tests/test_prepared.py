@@ -129,3 +129,17 @@ def test_a_query_compiled_in_one_thread_runs_on_the_connection_of_the_thread_tha
 
     assert not errors and len(seen) == 1 and "tickets_ticket" in seen[0]
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@prepared(int)
+def twice(ticket_id):
+    rows = Ticket.objects.filter(pk=ticket_id).values_list("pk", flat=True).order_by()
+    return rows.union(rows, all=True)
+
+
+def test_a_value_used_twice_in_the_sql_is_bound_at_both_places():
+    """A union asks for the same id in both halves (as the permission loader's union does)."""
+    first, second = TicketFactory(), TicketFactory()
+
+    assert twice.all(first.pk) == [first.pk, first.pk]
+    assert twice.all(second.pk) == [second.pk, second.pk]
