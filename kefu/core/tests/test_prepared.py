@@ -134,7 +134,7 @@ def test_a_query_compiled_in_one_thread_runs_on_the_connection_of_the_thread_tha
 @prepared(int)
 def twice(ticket_id):
     rows = Ticket.objects.filter(pk=ticket_id).values_list("pk", flat=True).order_by()
-    return rows.union(rows, all=True)
+    return rows.union(rows, all=True).order_by()
 
 
 def test_a_value_used_twice_in_the_sql_is_bound_at_both_places():
