@@ -164,9 +164,18 @@ class NotificationMail(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID it went out with: a bounce of it, or an answer to it, finds its ticket by this.
+    message_id = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key"], name="email_notification_unique_key")]
+        indexes = [
+            models.Index(
+                fields=["message_id"],
+                name="email_notification_message_id",
+                condition=~models.Q(message_id=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key

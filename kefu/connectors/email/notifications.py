@@ -161,7 +161,9 @@ def send_notification(*, notification_id: int) -> str:
         NotificationMail.objects.filter(pk=note.pk).update(error=str(exc)[:2000])
         return f"retrying: {exc}"
     retries.done(notification=note)
-    NotificationMail.objects.filter(pk=note.pk).update(status="sent", error="", sent_at=now())
+    NotificationMail.objects.filter(pk=note.pk).update(
+        status="sent", error="", sent_at=now(), message_id=str(mail["Message-ID"])[:255]
+    )
     return "sent"
 
 

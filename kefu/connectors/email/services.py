@@ -16,7 +16,14 @@ from kefu.tickets.models import Channel, DeliveryStatus, Message, MessageKind, T
 from kefu.tickets.services import set_delivery
 
 from . import filters, notifications
-from .models import QUARANTINE_MAX_BYTES, ClosedTicketReplies, Mailbox, ProcessedMail, QuarantinedMail
+from .models import (
+    QUARANTINE_MAX_BYTES,
+    ClosedTicketReplies,
+    Mailbox,
+    NotificationMail,
+    ProcessedMail,
+    QuarantinedMail,
+)
 from .parse import ParsedMail, fallback_message_id, parse
 
 log = logging.getLogger(__name__)
@@ -100,19 +107,21 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
     warnings = list(mail.warnings)
     flags = filters.run_filters(mail, own_addresses())
     inbound = to_inbound(mail, raw=raw, warnings=warnings)
-    bounced = None
+    bounced = bounced_notice = None
     if filters.BOUNCE in flags and mail.bounce_of:
-        # A bounce belongs to the conversation of the mail that bounced, whichever channel the ticket came by
-        # (a web ticket has no thread id of its own) and whoever reports it.
+        # A bounce belongs to the conversation of the mail that bounced (a reply, or a notice such as
+        # "solved"), whichever channel the ticket came by (a web ticket has no thread id) and whoever reports it.
         bounced = _email_messages([mail.bounce_of]).first()
-        if bounced is not None:
-            inbound = replace(inbound, ticket_id=bounced.ticket_id, ticket_number=None)
-    if bounced is None:
-        # An answer to a reply we mailed continues that reply's ticket even when the subject lost its [#N]
+        bounced_notice = None if bounced is not None else _sent_notices([mail.bounce_of]).first()
+        bounced_to = bounced or bounced_notice
+        if bounced_to is not None:
+            inbound = replace(inbound, ticket_id=bounced_to.ticket_id, ticket_number=None)
+    if bounced is None and bounced_notice is None:
+        # An answer to a reply or notice we mailed continues its ticket even when the subject lost its [#N]
         # tag or the ticket has no thread id (web, API, phone); intake still checks it is that customer's.
-        answered = _answered_reply(mail)
+        answered = _answered_ticket_id(mail)
         if answered is not None:
-            inbound = replace(inbound, ticket_number=answered.ticket_id)
+            inbound = replace(inbound, ticket_number=answered)
     if mailbox is not None and mailbox.team_id:
         inbound = replace(inbound, team=mailbox.team)  # new tickets from this mailbox go to its team
     with transaction.atomic():
@@ -130,11 +139,9 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
             },
         )
         if bounced is not None and bounced.kind == MessageKind.REPLY and not result.duplicate:
-            set_delivery(
-                message_id=bounced.pk,
-                status=DeliveryStatus.FAILED,
-                error=_("The mail bounced: the customer's mail server returned it."),
-            )
+            set_delivery(message_id=bounced.pk, status=DeliveryStatus.FAILED, error=_bounced())
+        if bounced_notice is not None and not result.duplicate:
+            NotificationMail.objects.filter(pk=bounced_notice.pk).update(status="failed", error=_bounced())
         if notify and result.created and not flags and mailbox is not None:
             notifications.ticket_received(ticket=result.ticket, mailbox=mailbox)
         if also is not None:
@@ -150,6 +157,10 @@ def _store(*, mailbox: Mailbox | None, raw: bytes, uid: int | None, notify: bool
     )
 
 
+def _bounced() -> str:
+    return _("The mail bounced: the customer's mail server returned it.")
+
+
 MAX_REFERENCES_LOOKED_UP = 20  # the most recent ids of a long References header are enough
 
 
@@ -160,12 +171,22 @@ def _email_messages(ids: list[str]):
     return Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids).exclude(external_id="")
 
 
-def _answered_reply(mail: ParsedMail) -> Message | None:
-    """The agent's reply we mailed that this mail answers: In-Reply-To first, then References, newest first."""
+def _sent_notices(ids: list[str]):
+    """Notices we mailed to customers (ticket received, solved) with one of these Message-IDs."""
+    ids = [value[:255] for value in ids if value]
+    return NotificationMail.objects.filter(message_id__in=ids).exclude(message_id="")
+
+
+def _answered_ticket_id(mail: ParsedMail) -> int | None:
+    """The ticket of the agent's reply or the notice we mailed that this mail answers: In-Reply-To first,
+    then References, newest first."""
     ids = [
         value[:255] for value in (mail.in_reply_to, *reversed(mail.references[-MAX_REFERENCES_LOOKED_UP:]))
     ]
-    found = {m.external_id: m for m in _email_messages(ids).filter(kind=MessageKind.REPLY)}
+    if not any(ids):
+        return None
+    found = dict(_sent_notices(ids).values_list("message_id", "ticket_id"))
+    found.update(_email_messages(ids).filter(kind=MessageKind.REPLY).values_list("external_id", "ticket_id"))
     return next((found[value] for value in ids if value in found), None)
 
 

@@ -1,8 +1,9 @@
-"""Mail answering (or bouncing) a reply we mailed lands on that reply's ticket, even a web, API or phone
+"""Mail answering (or bouncing) a reply or a notice we mailed lands on its ticket, even a web, API or phone
 ticket (no thread id of its own) and even when the customer edited the [#N] tag out of the subject."""
 
 import pytest
 
+from kefu.connectors.email.models import NotificationMail
 from kefu.connectors.email.services import ingest_raw
 from kefu.tests.factories import CustomerFactory
 from kefu.tickets import services as ticket_services
@@ -95,3 +96,42 @@ def test_an_answer_from_another_address_still_opens_its_own_ticket(agent):
     )
 
     assert result.created and result.ticket.pk != reply.ticket_id
+
+
+def _mailed_notice(channel: str) -> NotificationMail:
+    """A "solved" notice mailed to zhang@example.com about a ticket of this channel, recorded as sent."""
+    customer = CustomerFactory(name="张三", email="zhang@example.com")
+    ticket = ticket_services.create_ticket(customer=customer, subject="退款", text="请退款", channel=channel)
+    return NotificationMail.objects.create(
+        ticket=ticket,
+        kind="solved",
+        key=f"solved:{ticket.pk}",
+        status="sent",
+        message_id=f"<1.2.3.kefu-solved-{ticket.pk}@kefu.example>",
+    )
+
+
+def test_a_bounce_of_a_notice_lands_on_its_ticket_and_marks_the_notice_failed():
+    """Given a "solved" notice mailed about a web ticket, when its bounce arrives, then the bounce is filed on
+    that ticket (no new ticket from MAILER-DAEMON) and the notice shows it bounced."""
+    notice = _mailed_notice("web")
+
+    result = ingest_raw(mailbox=None, raw=_dsn(notice.message_id))
+
+    assert result.flags == ["bounce"]
+    assert result.ticket.pk == notice.ticket_id and not result.created
+    assert Ticket.objects.count() == 1
+    notice.refresh_from_db()
+    assert notice.status == "failed" and notice.error
+
+
+def test_an_answer_to_a_notice_without_the_ticket_tag_continues_its_ticket():
+    """Given a notice mailed about an API ticket, when the customer answers it with the tag edited out of the
+    subject, then the answer is added to that ticket."""
+    notice = _mailed_notice("api")
+
+    result = ingest_raw(
+        mailbox=None, raw=build_mail(subject="还没收到退款", text="还没到账。", in_reply_to=notice.message_id)
+    )
+
+    assert result.ticket.pk == notice.ticket_id and not result.created
