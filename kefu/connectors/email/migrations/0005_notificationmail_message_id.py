@@ -6,7 +6,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("email_channel", "0004_mailbox_email_other_channels"),
-        ("tickets", "0007_dashboard_indexes"),
     ]
 
     operations = [
