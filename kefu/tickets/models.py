@@ -168,7 +168,7 @@ class Ticket(models.Model):
     # A channel's own id for the conversation (first Message-ID, chat id …): retries never make a second ticket.
     external_id = models.CharField(max_length=255, blank=True, default="")
 
-    created_at = models.DateTimeField(_("created"), db_index=True)
+    created_at = models.DateTimeField(_("created"))  # indexed by ticket_created_covering (Meta.indexes)
     updated_at = models.DateTimeField(_("updated"), db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
@@ -212,6 +212,15 @@ class Ticket(models.Model):
                 fields=["-priority_rank", "-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_priority_updated",
             ),
+            # The supervisor dashboard (analytics.kpis) reads the open backlog and the last fortnight's
+            # tickets from these two indexes alone on PostgreSQL, without visiting the table (issue 7).
+            models.Index(
+                fields=["status", "assignee", "category", "severity"], condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_breakdown",
+            ),
+            # On PostgreSQL it also INCLUDEs id, channel, category, first_response_at and solved_at (migration
+            # 0007; SQLite has no INCLUDE, so the model declares the plain index both engines agree on).
+            models.Index(fields=["created_at"], name="ticket_created_covering"),
             # "Unassigned in my teams": walked newest first, stopping at a full page (issue 7).
             models.Index(
                 fields=["-updated_at", "-id"], condition=Q(status__in=OPEN_STATUSES, assignee__isnull=True),

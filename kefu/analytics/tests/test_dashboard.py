@@ -4,7 +4,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kefu.analytics.kpis import center_dashboard
 from kefu.sla.models import TicketSla
@@ -103,6 +106,63 @@ def test_agents_load_lists_open_tickets_per_agent(customer, agent, teammate):
     data = center_dashboard(now=NOW, zone=SH)
 
     assert [(row.user, row.open_tickets) for row in data.agents] == [(agent, 3)]
+
+
+def test_solved_today_counts_per_agent_in_the_users_day(customer, agent, teammate):
+    # given (as the services write them: solving a ticket also sets updated_at) two tickets solved today in
+    # Shanghai, one of them at 07:30 local time (23:30 UTC yesterday), and one solved the evening before
+    for assignee, solved in [
+        (agent, NOW - timedelta(hours=1)),
+        (agent, datetime(2026, 11, 29, 23, 30, tzinfo=UTC)),
+        (teammate, datetime(2026, 11, 29, 15, 30, tzinfo=UTC)),
+    ]:
+        TicketFactory(
+            customer=customer,
+            assignee=assignee,
+            status="solved",
+            created_at=NOW - timedelta(days=3),
+            solved_at=solved,
+            updated_at=solved,
+        )
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert data.solved_today == 2
+    assert [(row.user, row.open_tickets, row.solved_today) for row in data.agents] == [(agent, 0, 2)]
+
+
+def test_dashboard_queries_do_not_grow_with_agents_categories_channels_or_days(
+    client, supervisor, customer, django_assert_num_queries
+):
+    # given one agent's ticket in one category, channel and day, count the page's queries
+    client.force_login(supervisor)
+
+    def tickets_for_a_new_agent(days_ago: int, channel: str) -> None:
+        created = timezone.now() - timedelta(days=days_ago)
+        TicketFactory(
+            customer=customer,
+            assignee=UserFactory(),
+            category=CategoryFactory(),
+            channel=channel,
+            status="open",
+            created_at=created,
+            first_response_at=created + timedelta(minutes=5),
+        )
+
+    tickets_for_a_new_agent(0, "email")
+    client.get(reverse("analytics:dashboard"))  # warm caches (session, permissions)
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(reverse("analytics:dashboard"))
+    # when four more agents have tickets in four more categories, other channels and other days
+    for days_ago, channel in [(1, "web"), (3, "chat"), (6, "phone"), (10, "email")]:
+        tickets_for_a_new_agent(days_ago, channel)
+
+    # then the page runs the same statements and shows all five agents
+    with django_assert_num_queries(len(few.captured_queries)):
+        big = client.get(reverse("analytics:dashboard"))
+    assert small.status_code == big.status_code == 200
+    assert small.content.count(b"data-agent=") == 1
+    assert big.content.count(b"data-agent=") == 5
 
 
 def test_supervisor_sees_the_dashboard_in_a_fixed_number_of_queries(

@@ -252,6 +252,36 @@ def test_queue_runs_the_same_number_of_queries_for_3_and_30_tickets(
     assert len(numbers(big)) > len(numbers(small))
 
 
+def test_search_runs_the_same_number_of_queries_for_3_and_30_matching_tickets(
+    monkeypatch, login, agent, front_line, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.knowledge import search as knowledge_search
+
+    # given 3 matching tickets, count the search page's queries
+    client = login(agent)
+    for i in range(3):
+        TicketFactory(customer=CustomerFactory(), team=front_line, subject=f"退款 {i}")
+    params = {"view": "all", "q": "退款"}
+    client.get(URL, params)  # warm: session, permissions and the tokenizer's product dictionary
+    # The dictionary is looked at again every 2 s: not during this test, whatever its speed.
+    monkeypatch.setattr(knowledge_search, "RECHECK_SECONDS", 10**9)
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(URL, params)
+    # when 27 more tickets of other customers match, with tags
+    for i in range(27):
+        ticket = TicketFactory(customer=CustomerFactory(), team=front_line, subject=f"退款 {i + 3}")
+        ticket.tags.add(TagFactory(name=f"tag{i % 4}"))
+
+    # then the search runs the same statements and shows every match
+    with django_assert_num_queries(len(few.captured_queries)):
+        big = client.get(URL, params)
+    assert len(numbers(small)) == 3
+    assert len(numbers(big)) == 30
+
+
 @pytest.mark.django_db(transaction=True)  # committed configuration, read from the process's copy as in production
 def test_queue_query_count_is_small(login, agent, front_line, customer, django_assert_max_num_queries):
     _make_tickets(30, front_line, agent, customer)

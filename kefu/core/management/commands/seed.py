@@ -67,9 +67,13 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc))
-        # Fresh statistics, so the planner picks the queue's partial indexes for the new rows at once.
+        # Fresh statistics, so the planner picks the queue's partial indexes for the new rows at once. On
+        # PostgreSQL also the visibility map a database in use has from autovacuum: without it no index-only
+        # scan skips the table (at 1,000,000 tickets the supervisor dashboard was then several times slower).
+        # VACUUM cannot run inside a transaction (a caller's atomic block, a test): then statistics only.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {result.tickets:,} tickets, {result.messages:,} messages, {result.tag_links:,} ticket tags and "
