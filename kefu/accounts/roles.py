@@ -62,12 +62,17 @@ _LEAD = [
 _READ_KB = ["knowledge.view_article", "knowledge.view_faqentry"]
 _WRITE_KB = [*_READ_KB, "knowledge.manage_knowledge"]
 
+# Quality inspection (质检): agents read the reviews of their own work; inspectors and leads score anyone's.
+_OWN_REVIEWS = ["quality.view_review"]
+_INSPECT = ["quality.view_review", "quality.view_all_reviews", "quality.add_review"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    AGENT: [*_WORK_TICKETS, *_READ_KB],
-    TECH_SUPPORT: [*_WORK_TICKETS, *_READ_KB],
+    AGENT: [*_WORK_TICKETS, *_READ_KB, *_OWN_REVIEWS],
+    TECH_SUPPORT: [*_WORK_TICKETS, *_READ_KB, *_OWN_REVIEWS],
     SENIOR_AGENT: [
         *_WORK_TICKETS,
         *_WRITE_KB,
+        *_OWN_REVIEWS,
         "tickets.view_all_tickets",
         "tickets.assign_ticket",
         "customers.view_customer_pii",
@@ -76,20 +81,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WORK_TICKETS,
         *_LEAD,
         *_WRITE_KB,
+        *_INSPECT,
         "accounts.manage_users",
         "accounts.manage_configuration",
         "tickets.add_macro",
         "tickets.change_macro",
         "tickets.delete_macro",
     ],
-    TECH_SUPPORT_SUPERVISOR: [*_WORK_TICKETS, *_LEAD, *_READ_KB],
-    QA_INSPECTOR: [*_READ_ALL, *_READ_KB],
+    TECH_SUPPORT_SUPERVISOR: [*_WORK_TICKETS, *_LEAD, *_READ_KB, *_INSPECT],
+    QA_INSPECTOR: [*_READ_ALL, *_READ_KB, *_INSPECT],
     ANALYST: [*_READ_ALL, *_READ_KB],
     TRAINER: [*_READ_ALL, *_WRITE_KB],
     ADMIN: [
         *_WORK_TICKETS,
         *_LEAD,
         *_WRITE_KB,
+        *_INSPECT,
         "accounts.manage_users",
         "accounts.manage_configuration",
         "tickets.add_macro",

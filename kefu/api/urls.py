@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from kefu.accounts.api.views import TeamViewSet, UserViewSet
 from kefu.customers.api.views import CustomerViewSet
+from kefu.surveys.api.views import SurveyViewSet
 from kefu.tickets.api.views import AttachmentDownloadView, MessageViewSet, TicketViewSet
 
 from .schema import DocsView, SchemaView
@@ -36,6 +37,7 @@ v1.register(r"tickets/(?P<ticket_pk>[0-9]+)/messages", MessageViewSet, basename=
 v1.register("customers", CustomerViewSet, basename="customer")
 v1.register("users", UserViewSet, basename="user")
 v1.register("teams", TeamViewSet, basename="team")
+v1.register("surveys", SurveyViewSet, basename="survey")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

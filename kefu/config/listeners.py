@@ -33,6 +33,12 @@ def connect() -> None:
     subscribe(MessageAdded, email_notifications.reply_added)
     subscribe(TicketUpdated, email_notifications.ticket_updated)
 
+    # Satisfaction surveys: a ticket solved (by a status change or a reply "and solve") gets one per solve.
+    from kefu.surveys import listeners as surveys
+
+    subscribe(TicketUpdated, surveys.ticket_solved, background=True)
+    subscribe(MessageAdded, surveys.ticket_solved, background=True)
+
     # SLA clocks follow every ticket change; a breached complaint target escalates the ticket, and so do
     # a warning (when the policy says so) and the second reopen.
     from kefu.sla import listeners as sla

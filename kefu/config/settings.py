@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kefu.chat",
     "kefu.routing",
     "kefu.notifications",
+    "kefu.surveys",
+    "kefu.quality",
     "kefu.analytics",
     "kefu.realtime",
     "kefu.workspace",

@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/", include("kefu.accounts.urls")),
     path("agent/", include("kefu.workspace.urls")),
     path("dashboard/", include("kefu.analytics.urls")),
+    path("quality/", include("kefu.quality.urls")),
     path("portal/", include("kefu.portal.urls")),
+    path("survey/", include("kefu.surveys.urls")),  # public satisfaction surveys, reached by a token link
     path("manage/email/", include("kefu.connectors.email.urls")),  # before manage/'s <section>/ catch-all
     path("manage/", include("kefu.administration.urls")),
     path("api/", include("kefu.api.urls")),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kefu.accounts.language import set_language_cookie
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.customers.models import Customer
+from kefu.surveys.services import open_survey_of
 from kefu.tickets.models import Attachment, CustomField, Message, MessageKind, Ticket
 
 from . import rules, services
@@ -292,6 +293,7 @@ def _render_detail(request, customer, ticket, reply_form, status=200, upload_err
             "form": reply_form,
             "custom_fields": _custom_field_rows(ticket),
             "upload_error": upload_error,
+            "survey": open_survey_of(ticket),  # "rate this service" while a solved ticket's survey is open
         },
         status=status,
     )

@@ -19,6 +19,7 @@ from django.utils import translation
 from kefu.core.clock import now
 from kefu.core.tasks import enqueue_on_commit
 from kefu.customers.models import Identity
+from kefu.surveys.services import open_survey, survey_url
 from kefu.tickets.events import MessageAdded, TicketUpdated
 from kefu.tickets.models import Channel, Message, MessageKind, Status, Ticket
 
@@ -90,10 +91,13 @@ def _started_by_flagged_mail(ticket: Ticket) -> bool:
 def build(note: NotificationMail, mailbox: Mailbox, recipient: str, language: str) -> EmailMessage:
     """The notification mail, written in the customer's language, threaded onto the conversation."""
     ticket = note.ticket
+    # The solved notice carries the satisfaction survey's link (opened here if its listener has not run yet).
+    survey = open_survey(ticket=ticket) if note.kind == NotificationKind.SOLVED else None
     context = {
         "ticket": ticket,
         "mailbox": mailbox,
         "portal_url": settings.SITE_URL + reverse("portal:ticket", args=[ticket.pk]),
+        "survey_url": survey_url(survey) if survey else "",
     }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"email_channel/notifications/{note.kind}_subject.txt", context)
@@ -162,7 +166,7 @@ def send_notification(*, notification_id: int) -> str:
         return f"retrying: {exc}"
     retries.done(notification=note)
     NotificationMail.objects.filter(pk=note.pk).update(
-        status="sent", error="", sent_at=now(), message_id=str(mail["Message-ID"])[:255]
+        status="sent", error="", sent_at=now(), message_id=str(mail["Message-ID"]).strip()[:255]
     )
     return "sent"
 

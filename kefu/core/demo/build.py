@@ -25,6 +25,7 @@ from kefu.sla import rules as sla_rules
 from kefu.sla import services as sla_services
 from kefu.sla.models import TicketSla
 from kefu.sla.services import ensure_default_policies
+from kefu.surveys.demo import ensure_demo_surveys
 from kefu.tickets.models import (
     AuthorKind,
     Category,
@@ -46,6 +47,7 @@ from kefu.tickets.search import index_tickets
 from . import data, scenarios
 from .chat import ensure_chat_site
 from .knowledge import KNOWLEDGE_AUTHOR, ensure_knowledge
+from .quality import ensure_quality
 
 DAY = 86400
 
@@ -223,6 +225,8 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
             _ensure_sla_clocks(clock.now())  # a demo built before tickets had clocks gets them now
             ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR])  # ... and one built before the help center
             ensure_chat_site()  # ... and one built before the chat site
+            ensure_quality(config.staff[data.QUALITY_INSPECTOR])  # ... and one built before quality inspection
+            ensure_demo_surveys()  # ... and one built before satisfaction surveys
             created = False
         else:
             created = True
@@ -234,6 +238,8 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
             counts["sla_clocks"] = _ensure_sla_clocks(now)
             counts.update(ensure_knowledge(config.staff[KNOWLEDGE_AUTHOR]))
             ensure_chat_site()
+            counts.update(ensure_quality(config.staff[data.QUALITY_INSPECTOR]))
+            counts["surveys"] = ensure_demo_surveys()
     # The tickets were bulk-created past the services: give them their full-text search entries (also for a
     # demo built before tickets were searchable). Batches commit on their own, outside the build's transaction.
     if not TicketSearchEntry.objects.exists():

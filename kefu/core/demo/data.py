@@ -530,3 +530,24 @@ VIP_NOTES: list[str] = [
 CUSTOMER_TAGS: list[list[str]] = [["老客户"], ["企业采购"], ["复购"], ["曾投诉"], ["老客户", "复购"]]
 # Region codes for believable (checksum-valid, fictional) resident ID numbers.
 ID_REGIONS: list[str] = ["110101", "310104", "440305", "330106", "510107", "420106"]
+
+# --- Quality inspection (质检) ------------------------------------------------------------------------
+
+QUALITY_INSPECTOR = "qa1"
+QUALITY_SCORECARD = ("服务质检标准", "Service quality standard")
+# (中文, English, what the inspector checks, max points, critical item?): 100 points in all.
+QUALITY_CRITERIA: list[tuple[str, str, str, int, bool]] = [
+    ("问候与开场白", "Greeting and opening", "规范问候，自报工号或姓名，确认客户身份。", 10, False),
+    ("准确理解问题", "Understands the problem", "复述并确认客户诉求，必要时追问细节。", 20, False),
+    ("解决方案正确", "Correct solution", "方案符合政策与知识库，步骤完整，一次解决。", 30, False),
+    ("礼貌用语", "Courteous language", "使用“您好、请、抱歉、感谢”等礼貌用语，无生硬或推诿表达。", 15, False),
+    ("响应及时", "Timely responses", "按 SLA 及时回复，等待时主动告知进展。", 15, False),
+    ("致命项：泄露客户隐私", "Critical: leaks customer privacy", "未经核实透露手机号、地址、订单等个人信息：0 分。", 10, True),
+]
+QUALITY_REVIEWS = 8  # solved demo tickets qa1 has already reviewed
+QUALITY_COMMENTS: list[str] = [
+    "整体规范，问题一次解决。",
+    "开场白可以更热情，其余很好。",
+    "解决方案正确，但回复不够及时。",
+    "复述客户诉求这一步做得很好。",
+]

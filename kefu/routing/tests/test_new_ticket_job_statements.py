@@ -42,6 +42,8 @@ PINNED = {
     ("TicketUpdated", "kefu.routing.listeners.ticket_moved_or_done"): 1,
     ("TicketAssigned", "kefu.notifications.listeners.ticket_assigned"): 6,
     ("TicketAssigned", "kefu.routing.listeners.agent_assigned"): 0,
+    ("MessageAdded", "kefu.surveys.listeners.ticket_solved"): 0,  # not a reply: nothing to read
+    ("TicketUpdated", "kefu.surveys.listeners.ticket_solved"): 0,  # not a status change
 }
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kefu.accounts.models import Team
 from kefu.accounts.permissions import ticket_workers
 from kefu.core.errors import InvalidInput, NotFound
+from kefu.surveys.services import latest_answer_of
 from kefu.tickets import rules
 from kefu.tickets.access import get_visible_ticket, visible_tickets
 from kefu.tickets.links import links_for
@@ -173,6 +174,7 @@ def ticket_context(
         **reply_form_context(ticket, reply_text, reply_status, pending_macro),
         "other_tickets": other_tickets,
         "ticket_links": links_for(user, ticket),
+        "survey_answer": latest_answer_of(ticket),  # no query unless the ticket was ever solved
         **identity_context(user, ticket.customer, revealed=False),
     }
 

@@ -1,0 +1,18 @@
+"""What the surveys domain does after ticket events commit (wired in kefu.config.listeners)."""
+
+from kefu.tickets.events import MessageAdded, TicketUpdated
+from kefu.tickets.models import MessageKind, Status, Ticket
+
+from . import services
+
+
+def ticket_solved(event: TicketUpdated | MessageAdded) -> None:
+    """Open the satisfaction survey of a ticket that became solved: by a status change, or by an agent's
+    reply sent "and solve" (that emits only MessageAdded). Idempotent: `open_survey` keys on the solve."""
+    if isinstance(event, TicketUpdated) and "status" not in event.fields:
+        return
+    if isinstance(event, MessageAdded) and event.kind != MessageKind.REPLY:
+        return
+    ticket = Ticket.objects.filter(pk=event.ticket_id, status=Status.SOLVED).first()
+    if ticket is not None:
+        services.open_survey(ticket=ticket)
