@@ -255,3 +255,43 @@ def test_the_dashboard_page_shows_the_category_label_in_both_languages(
 
     assert "Complaint" in english
     assert "投诉" in chinese and "Complaint" not in chinese
+
+
+def test_satisfaction_and_quality_of_the_window(customer, agent, supervisor):
+    """CSAT counts 4–5 as satisfied, NPS is promoters minus detractors, the quality score is the reviews'
+    average; answers and reviews older than the window are left out."""
+    from kefu.quality.models import Review
+    from kefu.quality.tests.factories import ScorecardFactory
+    from kefu.surveys.tests.helpers import make_survey
+
+    inside, before = NOW - timedelta(days=1), NOW - timedelta(days=20)
+    for csat, nps, answered in [(5, 10, inside), (4, 8, inside), (2, 3, inside), (1, 0, before)]:
+        ticket = TicketFactory(customer=customer, assignee=agent, status="solved")
+        make_survey(ticket, solved_at=answered, csat=csat, nps=nps, answered_at=answered)
+    card = ScorecardFactory()
+    for score, failed, written in [(90, False, inside), (0, True, inside), (10, False, before)]:
+        Review.objects.create(
+            ticket=TicketFactory(customer=customer, assignee=agent, status="solved"),
+            agent=agent,
+            reviewer=supervisor,
+            scorecard=card,
+            score_percent=score,
+            critical_failed=failed,
+            created_at=written,
+            updated_at=written,
+        )
+
+    data = center_dashboard(now=NOW, zone=SH)
+
+    assert (data.satisfaction.csat_responses, data.satisfaction.csat_percent) == (3, 66.7)
+    assert (data.satisfaction.nps_responses, data.satisfaction.nps) == (3, 0.0)  # 1 promoter, 1 detractor
+    assert (data.quality.reviews, data.quality.average_score, data.quality.critical_fails) == (2, 45, 1)
+
+
+def test_the_dashboard_page_shows_satisfaction_and_quality_tiles(client, supervisor):
+    client.force_login(supervisor)
+
+    response = client.get(reverse("analytics:dashboard"))
+
+    assert b'data-kpi="csat">' in response.content and b'data-kpi="nps">' in response.content
+    assert b'data-kpi="quality">' in response.content
