@@ -251,24 +251,28 @@ def build_demo(*, tickets: int = 1000, customers: int = 200, seed: int = 2026) -
 
 
 def _ensure_sla_clocks(now: datetime) -> int:
-    """SLA clocks for open tickets that have none (bulk-created demo tickets); never twice.
+    """SLA clocks for tickets that have none (bulk-created demo tickets, open or done); never twice.
 
-    Warnings, breaches and escalations whose moment lies before `now` are history: they are marked as
-    handled, so the first sweep does not raise hundreds of late alarms at once.
+    Their history is filled in as it would have happened: a warning, breach or escalation counts when its
+    moment came before the ticket reached that target (its first response, its solve) or, for a target not
+    reached yet, before `now`. Those past moments are marked as handled, so the first sweep raises no late
+    alarms, and the dashboard's "within SLA" shares count the demo's solved tickets as met or breached.
     """
     clocks = []
-    for ticket in Ticket.objects.open().filter(sla__isnull=True).order_by("pk"):
+    for ticket in Ticket.objects.filter(sla__isnull=True).order_by("pk"):
         sla = sla_services.apply_policy(ticket=ticket, now=now)
         if sla is None:
             continue
-        for flag, moment in (
-            ("first_response_warned", sla.first_response_warn_at),
-            ("first_response_breached", sla.first_response_due),
-            ("resolution_warned", sla.resolution_warn_at),
-            ("resolution_breached", sla.resolution_due),
-            ("escalated", sla.escalation_due),
+        answered = ticket.first_response_at or now
+        finished = (ticket.solved_at or ticket.closed_at or now) if sla.resolution_met else now
+        for flag, moment, reached in (
+            ("first_response_warned", sla.first_response_warn_at, answered),
+            ("first_response_breached", sla.first_response_due, answered),
+            ("resolution_warned", sla.resolution_warn_at, finished),
+            ("resolution_breached", sla.resolution_due, finished),
+            ("escalated", sla.escalation_due, finished),
         ):
-            setattr(sla, flag, getattr(sla, flag) or (moment is not None and moment <= now))
+            setattr(sla, flag, getattr(sla, flag) or (moment is not None and moment <= reached))
         sla.next_deadline = (
             None if sla.paused_since else sla_rules.next_deadline(sla_services.pending_moments(sla))
         )
