@@ -64,7 +64,11 @@ _WRITE_KB = [*_READ_KB, "knowledge.manage_knowledge"]
 
 # Quality inspection (质检): agents read the reviews of their own work; inspectors and leads score anyone's.
 _OWN_REVIEWS = ["quality.view_review"]
-_INSPECT = ["quality.view_review", "quality.view_all_reviews", "quality.add_review"]
+_READ_REVIEWS = [
+    "quality.view_review",
+    "quality.view_all_reviews",
+]  # trainers coach from them, analysts measure
+_INSPECT = [*_READ_REVIEWS, "quality.add_review"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENT: [*_WORK_TICKETS, *_READ_KB, *_OWN_REVIEWS],
@@ -90,8 +94,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     TECH_SUPPORT_SUPERVISOR: [*_WORK_TICKETS, *_LEAD, *_READ_KB, *_INSPECT],
     QA_INSPECTOR: [*_READ_ALL, *_READ_KB, *_INSPECT],
-    ANALYST: [*_READ_ALL, *_READ_KB],
-    TRAINER: [*_READ_ALL, *_WRITE_KB],
+    ANALYST: [*_READ_ALL, *_READ_KB, *_READ_REVIEWS],
+    TRAINER: [*_READ_ALL, *_WRITE_KB, *_READ_REVIEWS],
     ADMIN: [
         *_WORK_TICKETS,
         *_LEAD,

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("A ticket of mine missed its SLA")
     ESCALATED = "escalated", _("A ticket is escalated to me or my team")
     REPLIED = "replied", _("Someone wrote on a ticket assigned to me")
+    REVIEWED = "reviewed", _("My work on a ticket was quality-reviewed")
 
 
 # What a user gets until they choose otherwise: (in the app, by e-mail).
@@ -21,6 +22,7 @@ DEFAULTS: dict[str, tuple[bool, bool]] = {
     Kind.SLA_BREACH: (True, True),
     Kind.ESCALATED: (True, True),
     Kind.REPLIED: (True, False),
+    Kind.REVIEWED: (True, False),
 }
 
 

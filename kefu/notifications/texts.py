@@ -20,6 +20,7 @@ def describe(note: Notification) -> str:
         "to": level_label(params.get("to")),
         "reason": reason_text(params.get("reason")),
         "author": params.get("author") or _("the customer"),
+        "score": params.get("score", ""),
     }
     if note.kind == Kind.ASSIGNED:
         return _("%(actor)s assigned ticket %(ticket)s “%(subject)s” to you") % values
@@ -35,6 +36,15 @@ def describe(note: Notification) -> str:
         return _("%(actor)s escalated ticket %(ticket)s “%(subject)s” to %(to)s") % values
     if note.kind == Kind.REPLIED:
         return _("%(author)s wrote on ticket %(ticket)s “%(subject)s”") % values
+    if note.kind == Kind.REVIEWED and params.get("critical_failed"):
+        return (
+            _(
+                "%(actor)s reviewed your work on ticket %(ticket)s “%(subject)s”: %(score)s%%, a critical item failed"
+            )
+            % values
+        )
+    if note.kind == Kind.REVIEWED:
+        return _("%(actor)s reviewed your work on ticket %(ticket)s “%(subject)s”: %(score)s%%") % values
     return _("Ticket %(ticket)s “%(subject)s” changed") % values
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
+from kefu.notifications.models import Kind
+from kefu.notifications.services import notify
 from kefu.tickets.access import get_visible_ticket, visible_tickets
 from kefu.tickets.models import Status, Ticket
 
@@ -81,7 +83,14 @@ def review_ticket(
             obj=review,
             changes={key: [before[key], value] for key, value in _snapshot(review).items()},
         )
-    # Telling the agent needs a new notification kind (a migration of kefu.notifications): left to the lead.
+        # The agent reviewed hears of it (in the app by default; not when they reviewed their own ticket).
+        notify(
+            recipients=[review.agent],
+            kind=Kind.REVIEWED,
+            actor=reviewer,
+            ticket=ticket,
+            params={"score": str(review.score_percent), "critical_failed": review.critical_failed},
+        )
     return review
 
 

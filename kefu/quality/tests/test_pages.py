@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from kefu.accounts import roles
 from kefu.quality.models import Review, SampledTicket
 from kefu.quality.services import review_ticket
-from kefu.tests.factories import TicketFactory
+from kefu.tests.factories import TicketFactory, UserFactory
 
 from .conftest import full_marks
 from .factories import solved_ticket
@@ -293,3 +294,18 @@ def test_the_agents_own_list_reads_a_fixed_number_of_statements(login, inspector
     _review_some(inspector, agent, scorecard, criteria, 4)
 
     assert _statements(client, reverse("quality:reviews")) == few
+
+
+@pytest.mark.parametrize("role", [roles.TRAINER, roles.ANALYST])
+def test_trainers_and_analysts_read_every_review_but_do_not_score(
+    role, login, inspector, handled, scorecard, criteria
+):
+    """Trainers coach from the reviews and analysts measure them: both see everyone's, neither may score."""
+    review_ticket(reviewer=inspector, ticket=handled, scorecard=scorecard, points=full_marks(criteria))
+    reader = UserFactory(roles=[role])
+
+    listing = login(reader).get(reverse("quality:reviews"))
+    form = login(reader).get(reverse("quality:review", args=[handled.pk]))
+
+    assert listing.status_code == 200 and f"#{handled.pk}".encode() in listing.content
+    assert form.status_code in (403, 302)

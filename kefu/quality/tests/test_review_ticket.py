@@ -216,3 +216,24 @@ def test_a_reviewed_ticket_leaves_the_sample_queue(inspector, handled, scorecard
     review_ticket(reviewer=inspector, ticket=handled, scorecard=scorecard, points=full_marks(criteria))
 
     assert not SampledTicket.objects.filter(ticket=handled).exists()
+
+
+def test_the_agent_reviewed_is_told_their_score(inspector, agent, handled, scorecard, criteria):
+    """The reviewed agent gets an in-app notification naming the ticket and the score (and a failed critical
+    item); the inspector who reviewed gets none."""
+    from kefu.notifications.models import Kind, Notification
+    from kefu.notifications.texts import describe
+
+    review_ticket(
+        reviewer=inspector,
+        ticket=handled,
+        scorecard=scorecard,
+        points=full_marks(criteria) | {criteria["Privacy"].pk: 0},
+    )
+
+    [note] = Notification.objects.filter(kind=Kind.REVIEWED)
+    assert note.recipient == agent and note.ticket == handled
+    assert (
+        describe(note)
+        == f"吴婷 reviewed your work on ticket #{handled.pk} “{handled.subject}”: 0.0%, a critical item failed"
+    )
