@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from kefu.accounts.api.views import TeamViewSet, UserViewSet
 from kefu.customers.api.views import CustomerViewSet
+from kefu.quality.api.views import ReviewViewSet
 from kefu.surveys.api.views import SurveyViewSet
 from kefu.tickets.api.views import AttachmentDownloadView, MessageViewSet, TicketViewSet
 
@@ -38,6 +39,7 @@ v1.register("customers", CustomerViewSet, basename="customer")
 v1.register("users", UserViewSet, basename="user")
 v1.register("teams", TeamViewSet, basename="team")
 v1.register("surveys", SurveyViewSet, basename="survey")
+v1.register("quality/reviews", ReviewViewSet, basename="quality-review")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
