@@ -21,6 +21,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", queue.queue, name="home"),
     path("bulk/", queue.bulk, name="bulk"),
+    path("export.csv", queue.export, name="export"),
     path("tickets/<ws_id:pk>/", ticket.ticket_page, name="ticket"),
     path("tickets/<ws_id:pk>/reply/", ticket.reply, name="reply"),
     path("tickets/<ws_id:pk>/fields/", ticket.update_fields, name="update_fields"),

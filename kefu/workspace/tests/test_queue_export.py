@@ -1,0 +1,79 @@
+"""GET /agent/export.csv: the queue's filtered tickets as a CSV file for the roles that report on every ticket."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from kefu.audit.models import AuditEntry
+from kefu.tests.factories import CustomerFactory, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("workspace:export")
+
+
+def _table(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads the file as UTF-8 only with the mark
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_a_supervisor_exports_the_filtered_tickets_in_their_time_zone(
+    login, supervisor, front_line, customer
+):
+    created = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00:30 the next day in Shanghai
+    wanted = TicketFactory(
+        customer=customer, team=front_line, status="open", subject="发票抬头错了", created_at=created
+    )
+    TicketFactory(customer=customer, team=front_line, status="solved")
+
+    response = login(supervisor).get(URL, {"view": "all", "status": "open"})
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    header, *rows = _table(response)
+    assert header[:3] == ["Number", "Subject", "Status"] and len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["Number"], row["Subject"], row["Status"]) == (str(wanted.pk), "发票抬头错了", "Open")
+    assert row["Created"] == "2026-12-01 00:30" and row["Customer"] == customer.name
+
+
+def test_a_subject_a_spreadsheet_would_run_as_a_formula_is_quoted(login, supervisor, front_line):
+    TicketFactory(
+        customer=CustomerFactory(name="=HYPERLINK(1)"), team=front_line, subject="=1+1", status="open"
+    )
+
+    header, row = _table(login(supervisor).get(URL, {"view": "all"}))
+
+    assert row[header.index("Subject")] == "'=1+1" and row[header.index("Customer")] == "'=HYPERLINK(1)"
+
+
+def test_no_customer_contact_details_go_out(login, supervisor, front_line):
+    customer = CustomerFactory(name="李雷", email="lilei@example.com")
+    TicketFactory(customer=customer, team=front_line, status="open")
+
+    body = b"".join(login(supervisor).get(URL, {"view": "all"}).streaming_content)
+
+    assert "李雷".encode() in body and b"lilei@example.com" not in body
+
+
+def test_each_export_is_audited_with_its_filters(login, supervisor):
+    login(supervisor).get(URL, {"view": "all", "status": "open"})
+
+    entry = AuditEntry.objects.get(action="tickets.export")
+    assert entry.actor == supervisor and "status=open" in entry.changes["filters"][1]
+
+
+def test_agents_may_not_export_and_see_no_export_link(login, agent, supervisor, ticket):
+    assert login(agent).get(URL).status_code == 403
+    assert b"data-export" not in login(agent).get(reverse("workspace:home"), {"view": "all"}).content
+    assert b"data-export" in login(supervisor).get(reverse("workspace:home"), {"view": "all"}).content
+
+
+def test_a_bad_filter_is_a_clear_400_not_a_file(login, supervisor):
+    response = login(supervisor).get(URL, {"view": "all", "category": "x"})
+
+    assert response.status_code == 400 and not response.streaming
