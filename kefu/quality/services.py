@@ -28,6 +28,7 @@ from .models import Criterion, Rating, Review, SampledTicket, Scorecard
 REVIEW_PERMISSION = "quality.add_review"
 VIEW_OWN_PERMISSION = "quality.view_review"
 VIEW_ALL_PERMISSION = "quality.view_all_reviews"
+EXACT_SAMPLE_UP_TO = 20_000  # candidates whose ids a draw reads to pick uniformly; beyond, it probes
 MAX_SAMPLE = 50  # tickets drawn at once: enough for a shift, few enough to read back in one page
 NOTE_MAX_LENGTH = 500
 REVIEWABLE_STATUSES = (Status.SOLVED, Status.CLOSED)  # what sampling draws from: finished contacts
@@ -191,9 +192,7 @@ def sample_for_review(
             _("Draw between 1 and %(max)s tickets at a time.") % {"max": MAX_SAMPLE}, field="count"
         )
     candidates = _sample_candidates(reviewer, team, since)
-    # The ids alone (one integer column, no ORDER BY RANDOM() over whole rows), then the pick in Python.
-    ids = list(candidates.order_by("pk").values_list("pk", flat=True))  # in order: a seeded rng repeats
-    chosen = (rng or random.SystemRandom()).sample(ids, min(count, len(ids)))
+    chosen = _random_ids(candidates, count, rng or random.SystemRandom())
     now = clock.now()
     # Another inspector drawing at the same moment may have taken some: the unique ticket keeps theirs.
     SampledTicket.objects.bulk_create(
@@ -203,6 +202,31 @@ def sample_for_review(
         "ticket_id", flat=True
     )
     return list(Ticket.objects.filter(pk__in=list(mine)).select_related("assignee").order_by("pk"))
+
+
+def _random_ids(candidates: QuerySet[Ticket], count: int, rng: random.Random) -> list[int]:
+    """Up to `count` candidate ids at random. Up to EXACT_SAMPLE_UP_TO candidates: their ids alone (one integer
+    column, no ORDER BY RANDOM() over whole rows) and a uniform pick. Beyond, reading every id would grow with
+    the table (a million handled tickets): random points of the id range are probed instead, each taking the
+    first candidate at or after it, a few indexed statements per ticket drawn."""
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[: EXACT_SAMPLE_UP_TO + 1])  # in order
+    if len(ids) <= EXACT_SAMPLE_UP_TO:
+        return rng.sample(ids, min(count, len(ids)))  # a seeded rng repeats its pick
+    low, high = ids[0], candidates.order_by("-pk").values_list("pk", flat=True)[0]
+    chosen: set[int] = set()
+    for _attempt in range(count * 4):
+        if len(chosen) >= count:
+            break
+        start = rng.randint(low, high)
+        unchosen = candidates.exclude(pk__in=chosen)
+        found = unchosen.filter(pk__gte=start).order_by("pk").values_list("pk", flat=True)[:1]
+        found = list(found) or list(
+            unchosen.filter(pk__lt=start).order_by("-pk").values_list("pk", flat=True)[:1]
+        )
+        if not found:
+            break  # every candidate is chosen
+        chosen.add(found[0])
+    return sorted(chosen)
 
 
 def _sample_candidates(reviewer, team, since: datetime | None) -> QuerySet[Ticket]:

@@ -169,6 +169,8 @@ def test_filter_by_team_customer_assignee_id_and_updated_after(
         ({"status": "bogus"}, "status"),
         ({"team": "abc"}, "team"),
         ({"updated_after": "yesterday"}, "updated_after"),
+        ({"updated_after": "0001-01-01T00:00:00+14:00"}, "updated_after"),  # before year 1 in UTC
+        ({"updated_after": "9999-12-31T23:59:59-12:00"}, "updated_after"),  # after year 9999 in UTC
         ({"assignee": "somebody"}, "assignee"),
         ({"page_size": "100000"}, "page_size"),
         ({"page_size": "0"}, "page_size"),

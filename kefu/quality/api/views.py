@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from kefu.api.filters import IdFilter
+from kefu.api.filters import IdFilter, MomentFilter
 from kefu.api.viewsets import KefuViewSet
 from kefu.quality.models import Rating, Review
 from kefu.quality.services import VIEW_OWN_PERMISSION, visible_reviews
@@ -21,7 +21,7 @@ class ReviewFilter(django_filters.FilterSet):
     critical_failed = django_filters.BooleanFilter(
         help_text=_("true: only reviews with a failed critical item.")
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="created_at", lookup_expr="gte", help_text=_("Reviews written at or after this moment.")
     )
 

@@ -65,6 +65,7 @@ def test_filters_by_agent_and_critical_fail(inspector, teammate, two_reviews):
 
     assert [row["id"] for row in by_agent] == [two_reviews[1].pk] and failed == []
     assert _as(inspector).get(ENDPOINT, {"agent": "x"}).status_code == 400
+    assert _as(inspector).get(ENDPOINT, {"since": "0001-01-01T00:00:00+14:00"}).status_code == 400
 
 
 def test_customers_and_anonymous_callers_are_refused(customer_user, two_reviews):

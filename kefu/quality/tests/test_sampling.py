@@ -93,3 +93,22 @@ def test_a_released_ticket_can_be_drawn_again(inspector, handled):
 
     assert sample_queue(inspector) == []
     assert [t.pk for t in sample_for_review(reviewer=inspector, count=5)] == [handled.pk]
+
+
+def test_with_very_many_candidates_a_draw_probes_the_id_range_instead_of_reading_every_id(
+    inspector, agent, monkeypatch, django_assert_max_num_queries
+):
+    """Past EXACT_SAMPLE_UP_TO candidates (a million handled tickets in a big center), the draw's statements
+    do not grow with the candidates: it still draws `count` distinct candidates."""
+    from kefu.quality import services
+
+    monkeypatch.setattr(services, "EXACT_SAMPLE_UP_TO", 5)
+    tickets = [solved_ticket(assignee=agent) for _ in range(12)]
+    TicketFactory(assignee=agent, status="open")  # never a candidate
+
+    with django_assert_max_num_queries(4 * 2 * 3 + 10):
+        drawn = sample_for_review(reviewer=inspector, count=3, rng=random.Random(3))
+
+    assert len({t.pk for t in drawn}) == 3 and {t.pk for t in drawn} <= {t.pk for t in tickets}
+    again = sample_for_review(reviewer=inspector, count=20, rng=random.Random(4))
+    assert {t.pk for t in again} == {t.pk for t in tickets} - {t.pk for t in drawn}  # the rest, none twice

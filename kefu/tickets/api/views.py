@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from kefu.accounts.models import Team
 from kefu.api.fields import represented, validated
-from kefu.api.filters import IdFilter
+from kefu.api.filters import IdFilter, MomentFilter
 from kefu.api.pagination import TimelineCursorPagination
 from kefu.api.permissions import IsStaffUser
 from kefu.api.viewsets import KefuViewSet
@@ -74,7 +74,7 @@ class TicketFilter(django_filters.FilterSet):
         max_length=200,
         help_text=_("Words in the subject or messages (all of them), the customer's name, or a ticket number."),
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = MomentFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text=_("ISO 8601 date and time, e.g. 2026-01-31T08:00:00+08:00."),
