@@ -6,8 +6,9 @@
 
 One ASGI server process (uvicorn, started as `kefu serve` starts it) serves `kefu.config.asgi` on a fresh
 database (a temporary SQLite file unless --database-url names a PostgreSQL database, which is dropped and re-created). `--layer redis` uses the
-Redis pub/sub layer (kefu.realtime.layers) on redis://127.0.0.1:6379/13 (or --redis-url). `--profile FILE` runs the server under
-py-spy (on PATH or $PY_SPY) and writes its collapsed stacks to FILE (the RSS and CPU figures are then py-spy's). The script opens agent sockets (5 chats each),
+Redis pub/sub layer (kefu.realtime.layers) on redis://127.0.0.1:6379/13 (or --redis-url). `--profile FILE` attaches
+py-spy (on PATH or $PY_SPY; `pip install py-spy`, not a project dependency) to the server for the replay only and writes
+its collapsed stacks to FILE (sampling without pausing the server; its own CPU is not counted). The script opens agent sockets (5 chats each),
 seeds `--chats` active conversations, connects their visitors' sockets (resuming by token), then replays the user and
 system turns of ../shared/data/zh_dialogues_crosswoz/ as visitor and agent messages at `--rate` messages per
 second for `--seconds`. Latency is measured from the send to the arrival on the other side's socket.
@@ -48,6 +49,13 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default=REDIS)
     parser.add_argument("--profile", default="", help="write the server's py-spy stacks (collapsed) here")
+    parser.add_argument(
+        "--answered",
+        action="store_true",
+        help="seed the chats as answered already: no agent message is a chat's first response (which stops "
+        "the ticket's SLA clock and hints every staff socket). Without it, a run with more chats than agent "
+        "messages makes every agent message a first response; with few chats only the first few are",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-chat-"))
@@ -59,14 +67,18 @@ def main() -> None:
         import django
 
         django.setup()
-        site_key, cookies, tokens = _seed(args.chats)
+        site_key, cookies, tokens = _seed(args.chats, answered=args.answered)
         port = _free_port()
-        server = _start_server(env, port, work, profile=args.profile)
+        server = _start_server(env, port, work)
         try:
             result = asyncio.run(_bench(args, port, site_key, cookies, tokens, server.pid))
         finally:
-            server.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)  # py-spy writes on SIGINT
-            server.wait(timeout=60)
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # an overloaded server still working off its backlog
+                server.kill()
+                server.wait()
         result.update(layer=args.layer, database="postgresql" if args.database_url else "sqlite")
         print(json.dumps(result, ensure_ascii=False))
     finally:
@@ -98,8 +110,10 @@ def _environment(args, work: Path) -> dict[str, str]:
 def _prepare_database(env: dict[str, str], database_url: str) -> None:
     if database_url:
         name = database_url.rsplit("/", 1)[1]
-        if not name.startswith("kefu_bench"):
-            sys.exit("--database-url must name a database called kefu_bench*: it is dropped and re-created")
+        if not (name.startswith("kefu_") and name.endswith("bench") or name.startswith("kefu_bench")):
+            sys.exit(
+                "--database-url must name a database kefu_bench* or kefu_*bench: it is dropped and re-created"
+            )
         admin = database_url.rsplit("/", 1)[0] + "/postgres"
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
@@ -107,7 +121,7 @@ def _prepare_database(env: dict[str, str], database_url: str) -> None:
     subprocess.run(kefu, env=env, cwd=ROOT, check=True, timeout=600)
 
 
-def _seed(chats: int) -> tuple[str, list[str], list[str]]:
+def _seed(chats: int, *, answered: bool = False) -> tuple[str, list[str], list[str]]:
     """A chat site, online agents with 5 active chats each, and the chats themselves (bulk-inserted: the
     benchmark is about delivering messages, not about opening chats). Returns the site key, the agents'
     session cookies and the visitors' tokens."""
@@ -136,7 +150,7 @@ def _seed(chats: int) -> tuple[str, list[str], list[str]]:
     tickets = Ticket.objects.bulk_create(
         [
             Ticket(subject="bench", channel="chat", status="open", customer=c, assignee=agents[n // CHATS_PER_AGENT],
-                   created_at=now, updated_at=now)
+                   created_at=now, updated_at=now, first_response_at=now if answered else None)
             for n, c in enumerate(customers)
         ]
     )  # fmt: skip
@@ -160,13 +174,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(env: dict[str, str], port: int, work: Path, *, profile: str = "") -> subprocess.Popen:
+def _start_server(env: dict[str, str], port: int, work: Path) -> subprocess.Popen:
     # The production ASGI server (`kefu serve`'s child): uvicorn with the start-up heap frozen out of the
     # cyclic GC and full collections rarer. Plain uvicorn spent seconds in collections at 12,000 sockets.
     argv = [sys.executable, "-m", "kefu.core.management.commands._serving", "127.0.0.1", str(port)]
-    if profile:
-        spy = os.environ.get("PY_SPY") or shutil.which("py-spy") or sys.exit("--profile needs py-spy")
-        argv = [spy, "record", "--format", "raw", "--rate", "200", "-o", profile, "--", *argv]
     log = (work / "server.log").open("w")
     server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -227,6 +238,7 @@ async def _open(port: int, path: str, on_frame, *, origin: str, cookie: str = ""
         additional_headers=headers,
         open_timeout=60,
         max_queue=None,
+        ping_interval=None,  # browsers send no websocket pings (the server pings them, and they answer)
     )
     return Peer(ws, on_frame)
 
@@ -291,6 +303,7 @@ async def _bench(
     interval = 1.0 / args.rate
     order = itertools.cycle(random.Random(4).sample(range(len(pairs)), len(pairs)))
     turn = {n: 1 for n in range(len(pairs))}
+    profiler = _profile(server_pid, args.profile, args.seconds + 5) if args.profile else None
     cpu_before = _cpu_seconds(server_pid)
     begin = time.perf_counter()
     for k in range(total):
@@ -316,6 +329,8 @@ async def _bench(
     lost = len(sent)
     # the server's CPU time for the replay (and the stragglers' wait)
     replay_cpu = _cpu_seconds(server_pid) - cpu_before
+    if profiler is not None:
+        await asyncio.to_thread(profiler.wait, 60)
 
     idle_ok, rss_before = 0, _rss_mb(server_pid)
     idle_started = time.perf_counter()
@@ -364,6 +379,14 @@ async def _bench(
         "idle_connect_seconds": round(idle_seconds, 1),
         "server_rss_mb": {"with_chats": rss_before, "with_idle_too": rss_after},
     }
+
+
+def _profile(pid: int, output: str, seconds: int) -> subprocess.Popen:
+    """py-spy sampling the running server (all its threads) for `seconds`, without pausing it."""
+    spy = os.environ.get("PY_SPY") or shutil.which("py-spy") or sys.exit("--profile needs py-spy")
+    argv = [spy, "record", "--pid", str(pid), "--nonblocking", "--format", "raw", "--rate", "100",
+            "--duration", str(seconds), "-o", output]  # fmt: skip
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _conversation_of_visitors(n: int) -> list[int]:

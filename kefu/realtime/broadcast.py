@@ -8,6 +8,7 @@ import asyncio
 import logging
 import os
 import threading
+import weakref
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -17,10 +18,23 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from . import groups
+
 log = logging.getLogger(__name__)
 
 PUSH = "kefu.push"
 PUSH_TIMEOUT = 2.0  # seconds a request may wait for the layer before giving up on the hint
+
+# "Look again" hints to everyone in a big group: every staff socket (`queue.changed` after any ticket change,
+# a chat's first answer too; `chat.queue` whenever the chat queue moves) and every waiting visitor (their
+# place, one query each). At 2,000 agents that fan-out was most of a chat message's CPU, and it grows with
+# the sockets. The browsers act on one per 5 s (live.js) or refetch after 300 ms (the chat console), so each
+# process sends each at most once per HINT_EVERY; the changes within that window are told by one more at its
+# end, carrying the latest message held back (the last change is never left untold).
+COALESCED_HINTS = frozenset(
+    {(groups.QUEUE, "queue.changed"), (groups.QUEUE, "chat.queue"), (groups.CHAT_WAITING, "kefu.requeue")}
+)
+HINT_EVERY = 1.0  # seconds
 
 Sends = list[tuple[str, dict[str, Any]]]
 
@@ -101,7 +115,11 @@ def broadcast_many(sends: Sends) -> None:
 
 async def _send_all(layer, sends: Sends) -> None:
     """Different groups concurrently; the messages of one group one after another, in the order given (a
-    ticket's "created" frame before its "message" frame: sent together, Redis would not keep their order)."""
+    ticket's "created" frame before its "message" frame: sent together, Redis would not keep their order).
+    Coalesced hints (COALESCED_HINTS) go out at most once per HINT_EVERY."""
+    sends = [(group, message) for group, message in sends if not _held_back(layer, group, message)]
+    if not sends:
+        return
     by_group: dict[str, list[dict]] = {}
     for group, message in sends:
         by_group.setdefault(group, []).append(message)
@@ -120,6 +138,56 @@ async def _send_in_order(layer, group: str, messages: list[dict]) -> None:
             log.warning(
                 "realtime push %s to %s failed", message.get("frame", {}).get("type"), group, exc_info=error
             )
+
+
+@dataclass
+class _Hint:
+    """When a coalesced hint last went out on one event loop, and the one held back for the window's end."""
+
+    sent_at: float = float("-inf")
+    held: tuple[Any, dict] | None = None  # (layer, message) to send when the window ends
+
+
+# event loop -> (group, message kind) -> its hint; a loop that goes away takes its entries with it
+_hints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], _Hint]] = (
+    weakref.WeakKeyDictionary()
+)
+_late_sends: set[asyncio.Task] = set()  # the held-back hints being sent (a task needs a strong reference)
+
+
+def _held_back(layer, group: str, message: dict) -> bool:
+    """True when a coalesced hint is not sent now because one went out less than HINT_EVERY ago: the latest
+    one held back goes out when that window ends."""
+    key = (group, message.get("frame", {}).get("type") or message.get("type"))
+    if key not in COALESCED_HINTS:
+        return False
+    loop = asyncio.get_running_loop()
+    hint = _hints.setdefault(loop, {}).setdefault(key, _Hint())
+    if hint.held is not None:
+        hint.held = (layer, message)
+        return True
+    wait = hint.sent_at + HINT_EVERY - loop.time()
+    if wait <= 0:
+        hint.sent_at = loop.time()
+        return False
+    hint.held = (layer, message)
+    loop.call_later(wait, _send_held_hint, loop, group, hint)
+    return True
+
+
+def _send_held_hint(loop: asyncio.AbstractEventLoop, group: str, hint: _Hint) -> None:
+    layer, message = hint.held
+    hint.held = None
+    hint.sent_at = loop.time()
+    task = loop.create_task(_send_in_order(layer, group, [message]))
+    _late_sends.add(task)
+    task.add_done_callback(_late_sends.discard)
+
+
+async def push_all(layer, sends: Sends) -> None:
+    """Send layer messages from async code (consumers), as `broadcast_many` does from sync code: hints
+    coalesced, errors logged."""
+    await _send_all(layer, sends)
 
 
 def broadcast(group: str, event: str, payload: dict[str, Any], *, recheck_access: bool = False) -> None:

@@ -41,7 +41,7 @@ from kefu.tickets.access import visible_tickets
 from kefu.tickets.models import Ticket
 
 from . import groups
-from .broadcast import from_socket, push_message
+from .broadcast import from_socket, push_all, push_message
 from .chat_work import chat_database, chat_turn
 
 FRAMES = (
@@ -479,8 +479,9 @@ def requeue_message() -> dict:
 
 async def queue_moved(layer) -> None:
     """A chat left the queue (taken, ended) or went back: consoles refresh it, waiting visitors hear their place."""
-    await layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
-    await layer.group_send(groups.CHAT_WAITING, await database_sync_to_async(requeue_message)())
+    moves = [(groups.QUEUE, push_message("chat.queue", {}))]
+    moves.append((groups.CHAT_WAITING, await database_sync_to_async(requeue_message)()))
+    await push_all(layer, moves)  # both coalesced (broadcast.COALESCED_HINTS): thousands of sockets hear them
 
 
 HANDLERS = {

@@ -49,7 +49,7 @@ from kefu.chat import rules, services
 from kefu.chat.models import ChatMessage, ChatSite, Conversation, ConversationStatus
 from kefu.core.errors import DomainError, InvalidInput
 from kefu.realtime import groups
-from kefu.realtime.broadcast import from_socket, push_message
+from kefu.realtime.broadcast import from_socket, push_all, push_message
 from kefu.realtime.chat import next_offer
 from kefu.realtime.chat_work import chat_database, chat_turn
 from kefu.realtime.consumers import KefuJsonWebsocketConsumer
@@ -352,7 +352,7 @@ class VisitorConsumer(KefuJsonWebsocketConsumer):
         """The chat now waits for a person: tell the visitor their place, and offer it to an agent."""
         await self._send_position()
         await self._offer()
-        await self.channel_layer.group_send(groups.QUEUE, push_message("chat.queue", {}))
+        await push_all(self.channel_layer, [(groups.QUEUE, push_message("chat.queue", {}))])  # coalesced
 
     async def _bot_turn(self, message: ChatMessage) -> None:
         if self.conversation.status != ConversationStatus.BOT:

@@ -89,3 +89,83 @@ def test_frames_for_one_group_are_sent_one_after_another_even_when_the_first_is_
 
     assert sent.index("ticket.1:created") < sent.index("ticket.1:message")
     assert sent[0] == "queue:hint"  # the other group was not held up by the slow send
+
+
+def test_queue_hints_in_a_burst_go_out_once_now_and_once_when_the_window_ends(layer):
+    """Every staff socket is in the queue group: a burst of ticket changes sends it two hints, not one per
+    change (the first at once, one more for the rest a window later), while each ticket's own frames all go."""
+    import asyncio
+
+    async def scenario():
+        await layer.group_add("queue", "agent!1")
+        await layer.group_add("ticket.1", "agent!1")
+        for n in range(5):
+            await broadcast_module._send_all(
+                layer,
+                [
+                    ("ticket.1", push_message("ticket.changed", {"ticket": 1, "n": n})),
+                    ("queue", push_message("queue.changed", {})),
+                ],
+            )
+        at_once = [(await layer.receive("agent!1"))["frame"] for _ in range(6)]
+        assert "agent!1" not in layer.channels  # nothing more is queued yet
+        later = await asyncio.wait_for(layer.receive("agent!1"), broadcast_module.HINT_EVERY + 5)
+        return at_once, later["frame"]
+
+    at_once, later = async_to_sync(scenario)()
+
+    assert [frame["type"] for frame in at_once].count("queue.changed") == 1
+    assert [frame.get("n") for frame in at_once if frame["type"] == "ticket.changed"] == [0, 1, 2, 3, 4]
+    assert later == {"type": "queue.changed"}
+
+
+def test_a_queue_hint_after_a_quiet_window_goes_out_at_once(layer, monkeypatch):
+    monkeypatch.setattr(broadcast_module, "HINT_EVERY", 0.0)  # every window has already ended
+
+    async def scenario():
+        await layer.group_add("queue", "agent!1")
+        for _ in range(3):
+            await broadcast_module._send_all(layer, [("queue", push_message("queue.changed", {}))])
+        return layer.channels["agent!1"].qsize()
+
+    assert async_to_sync(scenario)() == 3
+
+
+def test_the_hint_sent_at_the_end_of_a_window_is_the_latest_one_held_back(layer):
+    """Waiting visitors' queue moves carry the shared figures: the one sent for a burst has the newest."""
+    import asyncio
+
+    async def scenario():
+        await layer.group_add("chat-waiting", "visitor!1")
+        for figures in ([60, 1], [90, 2], [120, 3]):
+            await broadcast_module.push_all(
+                layer, [("chat-waiting", {"type": "kefu.requeue", "figures": figures})]
+            )
+        got = [
+            await asyncio.wait_for(layer.receive("visitor!1"), broadcast_module.HINT_EVERY + 5)
+            for _ in range(2)
+        ]
+        return [message["figures"] for message in got]
+
+    assert async_to_sync(scenario)() == [[60, 1], [120, 3]]
+
+
+def test_frames_that_are_not_bare_hints_are_never_held_back(layer):
+    """A chat offer or a ticket's own change is for few sockets and says something: it goes every time."""
+
+    async def scenario():
+        await layer.group_add("queue", "agent!1")
+        await layer.group_add("user.7", "agent!1")
+        for n in range(3):
+            await broadcast_module.push_all(
+                layer,
+                [
+                    ("user.7", push_message("chat.offer", {"conversation": n})),
+                    ("queue", push_message("queue.changed", {})),
+                ],
+            )
+        frames = [(await layer.receive("agent!1"))["frame"] for _ in range(4)]
+        offers = [frame.get("conversation") for frame in frames if frame["type"] == "chat.offer"]
+        return offers, "agent!1" in layer.channels
+
+    assert async_to_sync(scenario)() == ([0, 1, 2], False)  # three offers, one hint (one more comes later)
