@@ -105,7 +105,8 @@ def answer_survey(*, survey: Survey, csat: int, nps: int | None, comment: str = 
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         now = clock.now()
-        if not rules.is_open(locked.expires_at, now):
+        solved_at = Ticket.objects.filter(pk=locked.ticket_id).values_list("solved_at", flat=True).first()
+        if not rules.is_open(locked.expires_at, now) or solved_at != locked.solved_at:
             raise SurveyClosed()
         locked.csat, locked.nps, locked.comment, locked.answered_at = csat, nps, comment, now
         locked.save(update_fields=["csat", "nps", "comment", "answered_at"])
@@ -113,7 +114,9 @@ def answer_survey(*, survey: Survey, csat: int, nps: int | None, comment: str = 
 
 
 def is_open(survey: Survey) -> bool:
-    return rules.is_open(survey.expires_at, clock.now())
+    """Not expired, and about the ticket's current solve: a reopened ticket's link closes (the customer's
+    answer would rate a fix that did not hold), and a solve again opens a new survey."""
+    return rules.is_open(survey.expires_at, clock.now()) and survey.ticket.solved_at == survey.solved_at
 
 
 def survey_url(survey: Survey) -> str:

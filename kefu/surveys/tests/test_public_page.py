@@ -140,3 +140,18 @@ def test_the_form_is_csrf_protected(survey):
 
     assert refused.status_code == 403
     assert accepted.status_code == 302
+
+
+def test_a_reopened_tickets_link_closes_and_stores_nothing(client, survey, ticket):
+    """The customer wrote again, so the ticket is open again: rating the fix that did not hold would credit
+    the agent wrongly, so the link closes (a solve again brings a new survey)."""
+    from kefu.tickets.services import add_customer_message
+
+    add_customer_message(ticket=ticket, text="还是不行")
+
+    shown = client.get(url(survey))
+    posted = client.post(url(survey), {"csat": "5"})
+
+    assert shown.status_code == posted.status_code == 410
+    survey.refresh_from_db()
+    assert survey.csat is None and survey.answered_at is None
