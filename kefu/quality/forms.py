@@ -11,6 +11,7 @@ from .models import Criterion
 from .services import MAX_SAMPLE, NOTE_MAX_LENGTH
 
 COMMENT_MAX_LENGTH = 5000
+EARLIEST_YEAR = 2000  # of a "solved since" date: Kefu holds no older tickets
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -32,8 +33,17 @@ class DrawForm(forms.Form):
         label=_("Team"), queryset=Team.objects.order_by("name"), required=False, empty_label=_("All teams")
     )
     since = forms.DateField(
-        label=_("Solved since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Solved since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01"}),
     )
+
+    def clean_since(self):
+        # Year 1 in Shanghai is before year 1 in UTC: the database could not compare it (a 500, not a filter).
+        since = self.cleaned_data.get("since")
+        if since is not None and since.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("Choose a date in %(year)s or later.") % {"year": EARLIEST_YEAR})
+        return since
 
 
 class ReviewForm(forms.Form):

@@ -7,9 +7,12 @@ a spreadsheet would run as a formula (=, +, -, @ …: a customer can write any s
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from itertools import islice
 
+from asgiref.sync import sync_to_async
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -40,7 +43,7 @@ _COLUMNS = (
 
 def header() -> list[str]:
     return [
-        _("Number"),
+        _("Ticket number"),
         _("Subject"),
         _("Status"),
         _("Priority"),
@@ -49,32 +52,67 @@ def header() -> list[str]:
         _("Team"),
         _("Assignee"),
         _("Customer"),
-        _("Created"),
+        _("Created at"),
         _("First response"),
-        _("Solved"),
+        _("Solved at"),
         _("Updated"),
     ]
 
 
 def csv_lines(tickets, *, language: str, zone: tzinfo) -> Iterator[str]:
-    """The file line by line: a byte-order mark (so Excel reads the Chinese as UTF-8), the header, the rows.
+    """The file line by line: a byte-order mark (so Excel reads the Chinese as UTF-8), the header, the rows,
+    and a last line saying so when more than EXPORT_LIMIT tickets match.
 
-    The language and time zone are the request's, given here: the lines are made while the response streams,
-    after the view (and the middleware that set them) returned."""
+    Every text is put into words here, in the request's language and zone: the lines are made while the
+    response streams, after the view (and the middleware that chose them) returned."""
+    with translation.override(language):
+        labels = _Labels(
+            header=header(),
+            statuses={code: str(label) for code, label in Status.choices},
+            channels={code: str(label) for code, label in Channel.choices},
+            more=_(
+                "More than %(limit)s tickets match: this file holds the first %(limit)s. Narrow the filters to "
+                "export the rest."
+            )
+            % {"limit": f"{EXPORT_LIMIT:,}"},
+        )
+    return _lines(tickets, labels, english=language.startswith("en"), zone=zone)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    header: list[str]
+    statuses: dict[str, str]
+    channels: dict[str, str]
+    more: str
+
+
+def _lines(tickets, labels: _Labels, *, english: bool, zone: tzinfo) -> Iterator[str]:
     buffer = _Line()
     writer = csv.writer(buffer)
     yield "\ufeff"
-    with translation.override(language):
-        writer.writerow(header())
+    writer.writerow(labels.header)
+    yield buffer.take()
+    values = tickets[: EXPORT_LIMIT + 1].values_list(*_COLUMNS).iterator(chunk_size=2000)
+    for count, row in enumerate(rows(values, labels, english=english, zone=zone), start=1):
+        writer.writerow([labels.more] if count > EXPORT_LIMIT else row)
         yield buffer.take()
-        values = tickets[:EXPORT_LIMIT].values_list(*_COLUMNS).iterator(chunk_size=2000)
-        for row in rows(values, english=language.startswith("en"), zone=zone):
-            writer.writerow(row)
-            yield buffer.take()
 
 
-def rows(values: Iterable[tuple], *, english: bool, zone: tzinfo) -> Iterator[list[str]]:
-    statuses, channels = dict(Status.choices), dict(Channel.choices)
+def in_chunks(lines: Iterator[str], size: int = 500) -> AsyncIterator[str]:
+    """The same lines for an ASGI server, `size` at a time, each chunk made in the request's sync thread (where
+    its database connection is): given a plain iterator, Django would read the whole file into memory first."""
+    next_chunk = sync_to_async(lambda: "".join(islice(lines, size)), thread_sensitive=True)
+
+    async def chunks() -> AsyncIterator[str]:
+        while chunk := await next_chunk():
+            yield chunk
+
+    return chunks()
+
+
+def rows(values: Iterable[tuple], labels: _Labels, *, english: bool, zone: tzinfo) -> Iterator[list[str]]:
+    statuses, channels = labels.statuses, labels.channels
     for (
         number,
         subject,
@@ -97,10 +135,10 @@ def rows(values: Iterable[tuple], *, english: bool, zone: tzinfo) -> Iterator[li
         yield [
             str(number),
             _safe(subject),
-            str(statuses.get(status, status)),
+            statuses.get(status, status),
             _name(priority, priority_en, english),
             _name(category, category_en, english),
-            str(channels.get(channel, channel)),
+            channels.get(channel, channel),
             _name(team, team_en, english),
             _safe(assignee or assignee_login or ""),
             _safe(customer or ""),

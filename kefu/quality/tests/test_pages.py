@@ -72,6 +72,15 @@ def test_drawing_with_a_bad_count_shows_the_error(login, inspector, handled):
     assert not SampledTicket.objects.exists()
 
 
+def test_drawing_since_a_date_the_database_cannot_compare_is_a_form_error(login, inspector, handled):
+    """Year 1 in Shanghai is before year 1 in UTC: refused in words, not a server error."""
+    response = login(inspector).post(reverse("quality:draw"), {"count": "5", "since": "0001-01-01"})
+
+    assert response.status_code == 400
+    assert "Choose a date in 2000 or later." in response.content.decode()
+    assert not SampledTicket.objects.exists()
+
+
 def test_agents_may_not_draw(login, agent, handled):
     assert login(agent).post(reverse("quality:draw"), {"count": "5"}).status_code == 403
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from kefu.tickets.access import visible_tickets
 from kefu.tickets.models import Status
 from kefu.tickets.services import bulk_update
 
-from ..export import csv_lines
+from ..export import csv_lines, in_chunks
 from ..forms import BulkForm, raise_for
 from ..menus import load_staff
 from ..queue import SORTS, VIEWS, QueueFilterForm, QueueOptions, QueuePage, filtered_tickets, queue_page
@@ -93,7 +94,11 @@ def export(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET, options=options)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
-    tickets, _capped = filtered_tickets(request.user, form.cleaned_data, options)
+    tickets, capped = filtered_tickets(request.user, form.cleaned_data, options)
+    if capped:
+        # The search read only the most recently active of its matches: a file of those would look complete.
+        text = _("These words are in very many tickets: add a word to narrow the search, then export.")
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     record(
         actor=request.user,
         action="tickets.export",
@@ -102,6 +107,8 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     zone = timezone.get_current_timezone()
     lines = csv_lines(tickets, language=get_language() or settings.LANGUAGE_CODE, zone=zone)
+    if isinstance(request, ASGIRequest):  # the embedded server: stream it there too, not read it all first
+        lines = in_chunks(lines)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().astimezone(zone).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="kefu-tickets-{stamp}.csv"'
