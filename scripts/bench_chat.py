@@ -82,9 +82,11 @@ def main() -> None:
         result.update(layer=args.layer, database="postgresql" if args.database_url else "sqlite")
         print(json.dumps(result, ensure_ascii=False))
     finally:
+        from django.conf import settings
         from django.db import connections
 
-        connections.close_all()
+        if settings.configured:  # (a refused --database-url stops before Django is set up: keep its message)
+            connections.close_all()
         shutil.rmtree(work, ignore_errors=True)
 
 
