@@ -17,8 +17,7 @@ from django.utils.translation import gettext
 
 from kefu.accounts.models import User
 from kefu.chat.models import Conversation, ConversationStatus
-from kefu.quality.models import Review
-from kefu.quality.services import QualitySummary, summarize
+from kefu.quality.services import QualitySummary, center_summary
 from kefu.sla.models import TicketSla
 from kefu.surveys.services import SurveySummary, survey_summary
 from kefu.tickets.models import OPEN_STATUSES, Category, Channel, Severity, Status, Ticket
@@ -173,7 +172,7 @@ def center_dashboard(*, now: datetime, zone: tzinfo, window_days: int = 7) -> Da
         chats_active=chats["active"],
         longest_chat_wait=(now - chats["oldest"]) if chats["oldest"] else None,
         satisfaction=survey_summary(window_start, window_end),
-        quality=summarize(Review.objects.filter(created_at__gte=window_start, created_at__lt=window_end)),
+        quality=center_summary(window_start, window_end),
     )
 
 

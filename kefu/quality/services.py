@@ -309,6 +309,12 @@ def _reviews_between(since: datetime, until: datetime) -> QuerySet[Review]:
     return Review.objects.filter(created_at__gte=since, created_at__lt=until)
 
 
+def center_summary(since: datetime, until: datetime) -> QualitySummary:
+    """The whole center's reviews created in [since, until) (the dashboard's tile). The caller checks who may
+    see it."""
+    return summarize(_reviews_between(since, until))
+
+
 def agent_summary(agent, since: datetime, until: datetime) -> QualitySummary:
     """One agent's reviews created in [since, until): how many, average score, critical fails. The caller
     checks who may see it."""
