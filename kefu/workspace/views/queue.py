@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,13 +12,12 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kefu.audit.services import record
 from kefu.core.errors import NotFound
 from kefu.tickets.access import visible_tickets
 from kefu.tickets.models import Status
 from kefu.tickets.services import bulk_update
 
-from ..export import csv_lines, in_chunks
+from .. import export as exports
 from ..forms import BulkForm, raise_for
 from ..menus import load_staff
 from ..queue import SORTS, VIEWS, QueueFilterForm, QueueOptions, QueuePage, filtered_tickets, queue_page
@@ -27,7 +25,6 @@ from ..rows import queue_rows_html
 from .common import staff_required, wants_partial
 
 TEMPLATE = "workspace/queue.html"
-EXPORT_PERMISSION = "tickets.view_all_tickets"  # supervisors, senior agents, QA, analysts, trainers, admins
 
 
 def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOptions) -> tuple[dict, int]:
@@ -60,7 +57,7 @@ def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOption
         "bulk_allowed": bulk_allowed,
         "rows_html": queue_rows_html(page.tickets, bulk_allowed=bulk_allowed),
         "can_work": request.user.has_perm("tickets.change_ticket"),
-        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "can_export": exports.may_export(request.user),
     }
     return context, status
 
@@ -88,27 +85,23 @@ def queue(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """`/agent/export.csv?<the queue's filters>`: those tickets as CSV (EXPORT_LIMIT at most), for the roles
     that see every ticket and report on them; each export is audited with its filters."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
+    exports.require_export(request.user)  # before the filters: no hint of what they would give
     options = QueueOptions.load(request.user)
     form = QueueFilterForm(request.GET, options=options)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
     tickets, capped = filtered_tickets(request.user, form.cleaned_data, options)
-    if capped:
-        # The search read only the most recently active of its matches: a file of those would look complete.
-        text = _("These words are in very many tickets: add a word to narrow the search, then export.")
-        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-    record(
-        actor=request.user,
-        action="tickets.export",
-        obj=request.user,
-        changes={"filters": [None, request.GET.urlencode()]},
-    )
     zone = timezone.get_current_timezone()
-    lines = csv_lines(tickets, language=get_language() or settings.LANGUAGE_CODE, zone=zone)
+    lines = exports.export_tickets(
+        user=request.user,
+        tickets=tickets,
+        capped=capped,
+        filters=request.GET.urlencode(),
+        language=get_language() or settings.LANGUAGE_CODE,
+        zone=zone,
+    )
     if isinstance(request, ASGIRequest):  # the embedded server: stream it there too, not read it all first
-        lines = in_chunks(lines)
+        lines = exports.in_chunks(lines)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().astimezone(zone).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="kefu-tickets-{stamp}.csv"'
