@@ -1,6 +1,5 @@
 """Chats a visitor silently left are ended by a periodic job; an agent coming online is offered a waiting chat."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -15,24 +14,7 @@ from kefu.chat.models import AuthorKind, ConversationStatus
 from kefu.chat.tasks import end_idle
 from kefu.config.celery import app
 from kefu.realtime import groups
-
-
-def frames_on(channel: str, until: str, limit: int = 20) -> list[dict]:
-    """Frames pushed to a test channel of the in-memory layer, up to the first of type `until` (5 s each)."""
-    layer = get_channel_layer()
-
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), timeout=5)
-
-    frames = []
-    while len(frames) < limit:
-        try:
-            frames.append(async_to_sync(receive)()["frame"])
-        except TimeoutError:
-            break
-        if frames[-1]["type"] == until:
-            break
-    return frames
+from kefu.realtime.tests.frames import frames_on
 
 
 @pytest.fixture
@@ -83,17 +65,31 @@ def test_the_widget_is_told_when_the_idle_job_ends_its_chat(chat, django_capture
     assert frames_on("widget-test", until="ended")[-1]["type"] == "ended"
 
 
-def test_an_agent_coming_online_is_offered_the_oldest_waiting_chat(site, agent, django_capture_on_commit_callbacks):
+def test_an_agent_coming_online_is_offered_the_oldest_waiting_chat(
+    site, agent, django_capture_on_commit_callbacks
+):
     # given a visitor waiting and the only agent away
-    update_profile(user=agent, actor=agent, display_name=agent.display_name, language="", timezone="",
-                   presence=Presence.AWAY)
+    update_profile(
+        user=agent,
+        actor=agent,
+        display_name=agent.display_name,
+        language="",
+        timezone="",
+        presence=Presence.AWAY,
+    )
     waiting = services.start_conversation(site=site, visitor_id="v7", text="有人吗")
     layer = get_channel_layer()
     async_to_sync(layer.group_add)(groups.user(agent.pk), "agent-test")
     # when she comes online
     with django_capture_on_commit_callbacks(execute=True):
-        update_profile(user=agent, actor=agent, display_name=agent.display_name, language="", timezone="",
-                       presence=Presence.ONLINE)
+        update_profile(
+            user=agent,
+            actor=agent,
+            display_name=agent.display_name,
+            language="",
+            timezone="",
+            presence=Presence.ONLINE,
+        )
     # then the waiting chat is offered to her
     offer = frames_on("agent-test", until="chat.offer")[-1]
     assert offer["type"] == "chat.offer" and offer["conversation"] == waiting.pk

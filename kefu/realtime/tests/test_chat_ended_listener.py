@@ -1,6 +1,5 @@
 """The ChatEnded listener pushes every ending of a chat, wherever it happened (a socket, a job, a view)."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -11,24 +10,7 @@ from django.utils import timezone
 from kefu.chat import services
 from kefu.chat.tests.factories import ChatSiteFactory
 from kefu.realtime import groups
-
-
-def frames_on(channel: str, until: str, limit: int = 20) -> list[dict]:
-    """Frames pushed to a test channel of the in-memory layer, up to the first of type `until` (5 s each)."""
-    layer = get_channel_layer()
-
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), timeout=5)
-
-    frames = []
-    while len(frames) < limit:
-        try:
-            frames.append(async_to_sync(receive)()["frame"])
-        except TimeoutError:
-            break
-        if frames[-1]["type"] == until:
-            break
-    return frames
+from kefu.realtime.tests.frames import frames_on
 
 
 def listen(group: str, channel: str) -> str:
