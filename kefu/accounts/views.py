@@ -74,7 +74,7 @@ class LoginView(auth_views.LoginView):
         wanted = self.get_redirect_url()
         if rules.login_redirect_kind(is_staff=user.is_staff) == "portal":
             return wanted if wanted.startswith("/portal/") else _portal_home()
-        return wanted or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return wanted or _staff_home(user)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,7 +83,20 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
     if rules.login_redirect_kind(is_staff=request.user.is_staff) == "portal":
         return HttpResponseRedirect(_portal_home())
-    return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+    return HttpResponseRedirect(_staff_home(request.user))
+
+
+def _staff_home(user) -> str:
+    """Where staff start: those who work tickets in their queue; the read-only roles, who have no queue of
+    their own, where their work is (inspectors in the quality workbench, analysts and trainers on the
+    dashboard)."""
+    if user.has_perm("tickets.change_ticket"):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    if user.has_perm("quality.add_review"):
+        return resolve_url("quality:home")
+    if user.has_perm("tickets.view_all_tickets"):
+        return resolve_url("analytics:dashboard")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from kefu.tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
@@ -149,3 +151,18 @@ def test_site_root_sends_each_kind_of_user_where_they_belong(client, agent, cust
     assert anonymous["Location"] == reverse("accounts:login")
     assert as_customer["Location"] == reverse("portal:home")
     assert as_staff["Location"] == reverse("workspace:home")
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [("qa_inspector", "quality:home"), ("analyst", "analytics:dashboard"), ("trainer", "analytics:dashboard")],
+)
+def test_read_only_roles_land_where_their_work_is_not_in_an_empty_queue(client, password, role, landing):
+    """Inspectors, analysts and trainers work no tickets: their login and the site root take them to the
+    quality workbench or the dashboard instead of an empty "my open tickets" queue."""
+    UserFactory(username="reader", roles=[role])
+
+    response = client.post(LOGIN, {"username": "reader", "password": password})
+
+    assert response["Location"] == reverse(landing)
+    assert client.get("/")["Location"] == reverse(landing)
