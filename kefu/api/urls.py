@@ -1,8 +1,9 @@
 """The API's URLs: the schema, the docs, and version 1 of the resources each app's `api` package provides."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
@@ -12,6 +13,7 @@ from kefu.quality.api.views import ReviewViewSet
 from kefu.surveys.api.views import SurveyViewSet
 from kefu.tickets.api.views import AttachmentDownloadView, MessageViewSet, TicketViewSet
 
+from .permissions import IsStaffUser
 from .schema import DocsView, SchemaView
 
 app_name = "api"
@@ -32,6 +34,30 @@ class NoSuchResource(APIView):
     get = post = put = patch = delete = head = options = http_method_not_allowed
 
 
+class ApiRoot(APIView):
+    """`/api/v1/`: where each resource lives, with the schema and the interactive docs, for a client (or a
+    person with curl) finding their way; staff only, like the resources."""
+
+    permission_classes = [IsStaffUser]
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        def url(name: str) -> str:
+            return request.build_absolute_uri(reverse(f"api:{name}"))
+
+        resources = {name: url(f"{basename}-list") for name, basename in RESOURCES}
+        return Response({**resources, "schema": url("schema"), "docs": url("docs")})
+
+
+RESOURCES = [
+    ("tickets", "ticket"),
+    ("customers", "customer"),
+    ("users", "user"),
+    ("teams", "team"),
+    ("surveys", "survey"),
+    ("quality/reviews", "quality-review"),
+]
+
 v1 = SimpleRouter()
 v1.register("tickets", TicketViewSet, basename="ticket")
 v1.register(r"tickets/(?P<ticket_pk>[0-9]+)/messages", MessageViewSet, basename="ticket-message")
@@ -44,6 +70,7 @@ v1.register("quality/reviews", ReviewViewSet, basename="quality-review")
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    path("v1/", ApiRoot.as_view(), name="root"),
     path("v1/", include(v1.urls)),
     path("v1/attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
     # Last: only what nothing above matched. Slash-terminated only, so Django still redirects "tickets" to
