@@ -28,7 +28,9 @@ def test_a_follow_up_is_shown_on_both_tickets_with_its_direction(login, agent, t
     assert f"System opened ticket #{follow_up.pk} as a follow-up of this one" in on_original
 
 
-def test_an_agent_links_two_tickets_as_related_and_removes_the_link(login, agent, ticket, customer, front_line):
+def test_an_agent_links_two_tickets_as_related_and_removes_the_link(
+    login, agent, ticket, customer, front_line
+):
     other = TicketFactory(customer=customer, team=front_line, subject="另一个问题")
     client = login(agent)
 
@@ -53,7 +55,9 @@ def test_a_linked_ticket_the_agent_may_not_see_stays_hidden(login, agent, ticket
     assert f'href="{page(other_team_ticket)}"' not in body
 
 
-def test_an_outsider_can_neither_see_nor_link_the_front_lines_ticket(login, outsider, ticket, other_team_ticket):
+def test_an_outsider_can_neither_see_nor_link_the_front_lines_ticket(
+    login, outsider, ticket, other_team_ticket
+):
     client = login(outsider)
 
     assert client.get(page(ticket)).status_code == 404
@@ -68,3 +72,29 @@ def test_a_ticket_cannot_be_linked_to_itself(login, agent, ticket):
 
     assert response.status_code == 400
     assert not TicketLink.objects.exists()
+
+
+def test_from_the_page_an_unknown_number_is_refused_in_the_pages_notice_area(login, agent, ticket):
+    """The link form posts through htmx: a refusal lands in the page's #flash slot (the page and its reply
+    draft stay), and a success reloads the ticket page."""
+    client = login(agent)
+
+    refused = client.post(
+        reverse("workspace:link", args=[ticket.pk]), {"number": "999999"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert refused.status_code == 404 and refused["HX-Retarget"] == "#flash"
+    assert not TicketLink.objects.exists()
+    page_html = client.get(page(ticket)).content.decode()
+    assert f'hx-post="{reverse("workspace:link", args=[ticket.pk])}"' in page_html
+
+
+def test_from_the_page_a_link_made_reloads_the_ticket_page(login, agent, ticket, customer, front_line):
+    other = TicketFactory(customer=customer, team=front_line)
+
+    response = login(agent).post(
+        reverse("workspace:link", args=[ticket.pk]), {"number": str(other.pk)}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200 and response["HX-Redirect"] == page(ticket)
+    assert TicketLink.objects.filter(source=ticket, target=other).exists()

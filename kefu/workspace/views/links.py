@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kefu.core.errors import InvalidInput, NotFound
 from kefu.tickets.access import get_visible_ticket
 from kefu.tickets.models import LinkKind, TicketLink
 from kefu.tickets.services import link_tickets, unlink_tickets
 
-from .common import staff_required
+from .common import staff_required, wants_partial
 
 
 @require_POST
@@ -25,7 +27,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     other = get_visible_ticket(request.user, int(raw))
     link_tickets(ticket=ticket, other=other, kind=LinkKind.RELATED, actor=request.user)
     messages.success(request, _("Linked to ticket #%(number)s.") % {"number": other.pk})
-    return redirect("workspace:ticket", pk=ticket.pk)
+    return _back_to(request, ticket.pk)
 
 
 @require_POST
@@ -40,4 +42,12 @@ def unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
         raise NotFound()
     unlink_tickets(link=found, actor=request.user)
     messages.success(request, _("Link removed."))
-    return redirect("workspace:ticket", pk=ticket.pk)
+    return _back_to(request, ticket.pk)
+
+
+def _back_to(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The ticket page again. The forms post through htmx so that a refusal shows on the page (the reply
+    draft stays); their success reloads the page, without htmx a plain redirect."""
+    if wants_partial(request):
+        return HttpResponseClientRedirect(reverse("workspace:ticket", args=[ticket_id]))
+    return redirect("workspace:ticket", pk=ticket_id)
