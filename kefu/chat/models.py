@@ -52,6 +52,7 @@ class ChatSite(models.Model):
         help_text=_("The bot answers from the FAQ and hands over to a person when asked or unsure."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    survey_enabled = models.BooleanField(_("Ask for a rating when a chat ends"), default=True)
 
     class Meta:
         verbose_name = _("chat site")

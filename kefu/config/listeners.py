@@ -38,6 +38,10 @@ def connect() -> None:
 
     subscribe(TicketUpdated, surveys.ticket_solved, background=True)
     subscribe(MessageAdded, surveys.ticket_solved, background=True)
+    # … and a live chat that ended after a person answered gets its ticket's survey, shown in the chat window.
+    from kefu.chat.events import ChatEnded
+
+    subscribe(ChatEnded, surveys.chat_ended, background=True)
 
     # SLA clocks follow every ticket change; a breached complaint target escalates the ticket, and so do
     # a warning (when the policy says so) and the second reopen.

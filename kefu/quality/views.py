@@ -1,6 +1,6 @@
 """The quality pages: the inspectors' workbench (质检工作台), the review form, and the reviews list (我的质检)."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.core.errors import InvalidInput
+from kefu.surveys.services import SurveySummary, survey_summary
 from kefu.tickets.access import get_visible_ticket
 from kefu.tickets.models import Ticket
 from kefu.workspace.rows import ticket_page_urls
@@ -24,6 +25,7 @@ from .forms import DrawForm, ReviewForm
 from .models import Review, Scorecard
 
 RECENT_REVIEWS = 20
+RATINGS_DAYS = 30
 PER_PAGE = 25
 
 
@@ -179,8 +181,17 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "sees_all": sees_all,
         "agent": agent,
         "agents": _reviewed_agents() if sees_all else [],
+        # customers' ratings of the same person (mine, or the agent picked), last 30 days
+        "ratings": _ratings_of(agent if sees_all else user),
     }
     return render(request, "quality/reviews.html", context)
+
+
+def _ratings_of(agent) -> SurveySummary | None:
+    if agent is None:
+        return None
+    until = timezone.now()
+    return survey_summary(until - timedelta(days=RATINGS_DAYS), until, agent=agent)
 
 
 def _agent_filter(request: HttpRequest):

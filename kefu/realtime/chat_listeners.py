@@ -12,6 +12,7 @@ from kefu.chat import services
 from kefu.chat.events import ChatEnded, ChatMessagePosted
 from kefu.chat.models import AuthorKind, ChatMessage, Conversation
 from kefu.connectors.webchat.files import frame as message_frame
+from kefu.surveys.chat_surveys import survey_offer
 
 from . import groups
 from .broadcast import broadcast, broadcast_many, origin, push_message
@@ -76,8 +77,9 @@ def chat_ended(event: ChatEnded) -> None:
     if conversation is None:
         return
     ended = push_message("chat.ended", {"conversation": conversation.pk})
+    survey = survey_offer(conversation.pk)  # the widget asks for a rating after a chat a person answered
     sends = [
-        (groups.chat(conversation.pk), push_message("ended", {})),
+        (groups.chat(conversation.pk), push_message("ended", {"survey": survey} if survey else {})),
         (groups.chat_staff(conversation.pk), ended),
     ]
     for user_id in dict.fromkeys((conversation.agent_id, event.actor_id)):

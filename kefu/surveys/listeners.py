@@ -1,9 +1,10 @@
 """What the surveys domain does after ticket events commit (wired in kefu.config.listeners)."""
 
+from kefu.chat.events import ChatEnded
 from kefu.tickets.events import MessageAdded, TicketUpdated
 from kefu.tickets.models import MessageKind, Status, Ticket
 
-from . import services
+from . import chat_surveys, services
 
 
 def ticket_solved(event: TicketUpdated | MessageAdded) -> None:
@@ -16,3 +17,9 @@ def ticket_solved(event: TicketUpdated | MessageAdded) -> None:
     ticket = Ticket.objects.filter(pk=event.ticket_id, status=Status.SOLVED).first()
     if ticket is not None:
         services.open_survey(ticket=ticket)
+
+
+def chat_ended(event: ChatEnded) -> None:
+    """Open the survey of a chat that ended after a person answered (shown in the chat window). Idempotent:
+    `open_chat_survey` finds the chat's survey again."""
+    chat_surveys.open_chat_survey(event.conversation_id)

@@ -13,11 +13,19 @@ class SurveyQuerySet(models.QuerySet):
         return self.filter(answered_at__isnull=False)
 
 
+class SurveySource(models.TextChoices):
+    """Where the customer gave the answer."""
+
+    LINK = "link", _("E-mail or portal link")
+    CHAT = "chat", _("Live chat window")
+
+
 class Survey(models.Model):
     """A CSAT (1–5) and NPS (0–10) question about one solve of a ticket; open until `expires_at`.
 
-    `team` and `agent` are the ticket's team and assignee when it was solved, so reports credit the people
-    who solved it even if the ticket moves on later.
+    `team` is the ticket's team when it was solved; `agent` is who gets the rating: set at the solve, and
+    again when the answer comes (the chat's agent for a chat's survey, else the ticket's assignee).
+    `conversation` is the live chat whose end offered this survey in the chat window (one survey per chat).
     """
 
     ticket = models.ForeignKey(
@@ -48,6 +56,15 @@ class Survey(models.Model):
     nps = models.PositiveSmallIntegerField(_("recommendation (0–10)"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    source = models.CharField(_("answered through"), max_length=10, choices=SurveySource.choices, blank=True)
+    conversation = models.OneToOneField(
+        "chat.Conversation",
+        verbose_name=_("live chat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = SurveyQuerySet.as_manager()
 
@@ -73,6 +90,7 @@ class Survey(models.Model):
             # survey_summary reads answers in a time window, for everyone or one team.
             models.Index(fields=["answered_at"], name="survey_answered"),
             models.Index(fields=["team", "answered_at"], name="survey_team_answered"),
+            models.Index(fields=["agent", "answered_at"], name="survey_agent_answered"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ No ORM here. CSAT follows the common definition (Zendesk, Chatwoot): the share o
 1–5 scale. NPS is the share of promoters (9–10) minus the share of detractors (0–6), from -100 to 100.
 """
 
+import re
 from datetime import datetime, timedelta
 
 CSAT_SCORES = range(1, 6)
@@ -45,3 +46,24 @@ def net_promoter_score(promoters: int, detractors: int, answered: int) -> float 
     if not answered:
         return None
     return round(100 * (promoters - detractors) / answered, 1)
+
+
+# C0 control characters but tab and newline, DEL, and C1: never meant in a comment, and some break displays.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_comment(text: str) -> str:
+    """A comment as plain text: line ends made \\n, control characters dropped, outer blanks trimmed.
+    (It is stored and shown as text, escaped: markup in it stays visible characters.)"""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def parse_score(value: object) -> int | None:
+    """A score sent as text ("4") or a number; None for anything else (never an exception)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 2:
+        return int(value.strip())
+    return None

@@ -4,7 +4,9 @@ When: a survey is opened once per solve of a ticket (`open_survey`), keyed by th
 `solved_at`. A retried event, the same solve seen again (solved → closed keeps `solved_at`) or the solved
 notice mail asking for the link all find the same row. A ticket reopened and solved again has a new
 `solved_at`, so it gets a new survey; the earlier one's link closes then, so a ticket has one open link.
-Who: only customers we can reach — an e-mail address or a portal login (where the link is shown).
+Who: only customers we can reach — an e-mail address or a portal login (where the link is shown) — or
+the visitor still in the chat window whose end solved the ticket (`chat_surveys`).
+Credit: the answer is attributed when it comes, to the chat's agent or else the ticket's assignee.
 How long: answers may be given and changed until 7 days after the solve (`rules.ANSWER_WINDOW`).
 """
 
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.chat.models import Conversation
 from kefu.core import clock
 from kefu.core.errors import DomainError, InvalidInput, NotFound
 from kefu.customers.models import Customer, IdentityKind
@@ -25,7 +29,7 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.rules import FINAL_STATUSES
 
 from . import rules
-from .models import Survey
+from .models import Survey, SurveySource
 
 TOKEN_BYTES = 24  # 192 random bits, 32 URL-safe characters
 MAX_TOKEN_LENGTH = 64
@@ -39,15 +43,16 @@ class SurveyClosed(DomainError):
     default_message = _("This survey has closed.")
 
 
-def open_survey(*, ticket: Ticket) -> Survey | None:
+def open_survey(*, ticket: Ticket, in_chat: bool = False) -> Survey | None:
     """The survey of the ticket's current solve, created the first time it is asked for; None when the
-    ticket is not solved (or closed after solving) or its customer cannot be reached. Safe to call again."""
+    ticket is not solved (or closed after solving) or its customer cannot be reached (`in_chat`: the
+    customer is in the chat window that asks). Safe to call again."""
     if ticket.status not in FINAL_STATUSES or ticket.solved_at is None:
         return None
     existing = Survey.objects.filter(ticket=ticket, solved_at=ticket.solved_at).first()
     if existing is not None:
         return existing
-    if not can_reach(ticket.customer_id):
+    if not in_chat and not can_reach(ticket.customer_id):
         return None
     now = clock.now()
     try:
@@ -93,24 +98,37 @@ def survey_for_token(token: str) -> Survey:
     return survey
 
 
-def answer_survey(*, survey: Survey, csat: int, nps: int | None, comment: str = "") -> Survey:
-    """Store the customer's answer (a later answer replaces it) while the survey is open."""
+def answer_survey(
+    *, survey: Survey, csat: int, nps: int | None, comment: str = "", source: str = SurveySource.LINK
+) -> Survey:
+    """Store the customer's answer (a later answer replaces it) while the survey is open, credited to the
+    agent who handled it: the chat's agent for a chat's survey, else the ticket's assignee (at answer time)."""
     if not rules.valid_csat(csat):
         raise InvalidInput(_("Choose a score from 1 to 5."), field="csat")
     if not rules.valid_nps(nps):
         raise InvalidInput(_("Choose a score from 0 to 10."), field="nps")
-    comment = (comment or "").strip()
+    comment = rules.plain_comment(comment or "")
     if len(comment) > MAX_COMMENT_LENGTH:
         raise InvalidInput(_("The comment is too long."), field="comment")
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         now = clock.now()
-        solved_at = Ticket.objects.filter(pk=locked.ticket_id).values_list("solved_at", flat=True).first()
+        solved_at, assignee_id = (
+            Ticket.objects.filter(pk=locked.ticket_id).values_list("solved_at", "assignee_id").first()
+        )
         if not rules.is_open(locked.expires_at, now) or solved_at != locked.solved_at:
             raise SurveyClosed()
         locked.csat, locked.nps, locked.comment, locked.answered_at = csat, nps, comment, now
-        locked.save(update_fields=["csat", "nps", "comment", "answered_at"])
+        locked.source = source
+        locked.agent_id = _chat_agent_id(locked) or assignee_id or locked.agent_id
+        locked.save(update_fields=["csat", "nps", "comment", "answered_at", "source", "agent"])
     return locked
+
+
+def _chat_agent_id(survey: Survey) -> int | None:
+    if survey.conversation_id is None:
+        return None
+    return Conversation.objects.filter(pk=survey.conversation_id).values_list("agent_id", flat=True).first()
 
 
 def is_open(survey: Survey) -> bool:
@@ -150,11 +168,10 @@ class SurveySummary:
     nps: float | None
 
 
-def survey_summary(since: datetime, until: datetime, team=None) -> SurveySummary:
-    """Answers given in [since, until), for everyone or one team (the team that solved the ticket)."""
-    answers = Survey.objects.filter(answered_at__gte=since, answered_at__lt=until)
-    if team is not None:
-        answers = answers.filter(team=team)
+def survey_summary(since: datetime, until: datetime, team=None, agent=None) -> SurveySummary:
+    """Answers given in [since, until), for everyone, one team (the team that solved the ticket) and/or one
+    agent (the one the answer is credited to)."""
+    answers = _answers(since, until, team=team, agent=agent)
     row = answers.aggregate(
         responses=Count("id"),
         csat_responses=Count("csat"),
@@ -173,3 +190,49 @@ def survey_summary(since: datetime, until: datetime, team=None) -> SurveySummary
         nps_responses=row["nps_responses"],
         nps=rules.net_promoter_score(row["promoters"], row["detractors"], row["nps_responses"]),
     )
+
+
+def _answers(since: datetime, until: datetime, *, team=None, agent=None):
+    answers = Survey.objects.filter(answered_at__gte=since, answered_at__lt=until)
+    if team is not None:
+        answers = answers.filter(team=team)
+    if agent is not None:
+        answers = answers.filter(agent=agent)
+    return answers
+
+
+@dataclass(frozen=True)
+class AgentCsat:
+    """One agent's line of the CSAT report: CSAT answers credited to them in the period."""
+
+    agent: object
+    responses: int
+    csat_percent: float | None
+    csat_average: float | None
+
+
+def csat_by_agent(since: datetime, until: datetime, team=None) -> list[AgentCsat]:
+    """Every agent credited with a CSAT answer in [since, until) (of one team's surveys, if given), most
+    answers first. Two queries whatever the number of agents: the sums, then the agents' names."""
+    rows = list(
+        _answers(since, until, team=team)
+        .filter(agent__isnull=False, csat__isnull=False)
+        .values("agent")
+        .annotate(
+            responses=Count("id"),
+            satisfied=Count("id", filter=Q(csat__gte=rules.SATISFIED_FROM)),
+            csat_average=Avg("csat"),
+        )
+        .order_by("-responses", "agent")
+    )
+    agents = get_user_model().objects.in_bulk([row["agent"] for row in rows])
+    return [
+        AgentCsat(
+            agent=agents[row["agent"]],
+            responses=row["responses"],
+            csat_percent=rules.csat_percent(row["satisfied"], row["responses"]),
+            csat_average=round(float(row["csat_average"]), 2),
+        )
+        for row in rows
+        if row["agent"] in agents
+    ]

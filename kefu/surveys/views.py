@@ -1,14 +1,21 @@
 """The public survey page: no login, reached by the link's token. It shows the ticket's number and subject
-and nothing else of the customer; the rules live in `services`."""
+and nothing else of the customer; the rules live in `services`. And the supervisors' CSAT report per agent."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from kefu.accounts.models import Team
+from kefu.accounts.permissions import load_permissions
+from kefu.core import clock
 from kefu.core.errors import InvalidInput, NotFound
 
 from . import services
@@ -75,3 +82,43 @@ def _page_language(request: HttpRequest, survey: Survey) -> str:
             except LookupError:
                 continue
     return translation.get_language()  # LocaleMiddleware's pick from Accept-Language
+
+
+# Who sees every agent's CSAT: the roles that see the whole center (the dashboard's audience).
+REPORT_PERMISSION = "tickets.view_all_tickets"
+REPORT_PERIODS = (7, 30, 90)  # days; 30 is the default
+
+
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    """CSAT per agent over the last 7/30/90 days, for everyone or one team (the team that solved)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    load_permissions(user)  # one query for this check and the page shell's
+    if not user.has_perm(REPORT_PERMISSION):
+        raise PermissionDenied
+    days = _period(request.GET.get("days"))
+    teams = list(Team.objects.order_by("name"))
+    team = _chosen_team(request.GET.get("team"), teams)
+    until = clock.now()
+    since = until - timedelta(days=days)
+    context = {
+        "days": days,
+        "periods": REPORT_PERIODS,
+        "teams": teams,
+        "team": team,
+        "summary": services.survey_summary(since, until, team=team),
+        "rows": services.csat_by_agent(since, until, team=team),
+    }
+    return render(request, "surveys/report.html", context)
+
+
+def _period(value: str | None) -> int:
+    return int(value) if value in {str(days) for days in REPORT_PERIODS} else REPORT_PERIODS[1]
+
+
+def _chosen_team(value: str | None, teams: list[Team]) -> Team | None:
+    return next((team for team in teams if str(team.pk) == value), None)

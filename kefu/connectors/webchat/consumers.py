@@ -2,7 +2,8 @@
 
 Frames from the widget (JSON objects):
   {"type": "hello", "token": "...", "last_seen": 41, "lang": "en", "page": "https://shop/…",
-   "pending": [{"client_id": "c7", "text": "..."}]}     first frame: who I am, what I saw, what is unacknowledged
+   "pending": [{"client_id": "c7", "text": "..."}], "survey": 5}   first frame: who I am, what I saw, what is
+                                                         unacknowledged (and the rating I was asked for)
   {"type": "message", "client_id": "c8", "text": "...",
    "prechat": {"name": "...", "email": "...", "phone": "...", "topic": 3}}   a visitor message; the first one
                                                          of a chat carries the pre-chat answers
@@ -15,7 +16,9 @@ Frames from the widget (JSON objects):
 Frames to the widget:
   {"type": "welcome", "token": "...", "conversation": 5|null, "agent": "王芳", "phase": "bot"|"human"|"",
    "form": {"fields": [...], "required": [...], "topics": [{"id": 3, "name": "..."}], "offline": ""|"closed"|"busy"},
-   "read": 43}                                           the agent has read up to 43
+   "read": 43,                                           the agent has read up to 43
+   "survey": {"conversation": 4}}                        (only without an open chat) the ended chat's rating
+                                                         still unanswered: answered at /chat/survey/<site_key>/
   {"type": "message", "id": 42, "author": "visitor"|"agent"|"bot"|"system", "name": "...", "text": "...",
    "file": {"name", "type", "size", "image", "url"}?}
   {"type": "ack", "client_id": "c8", "id": 43}         stored (or stored before: a re-send is acked, not stored)
@@ -26,7 +29,7 @@ Frames to the widget:
   {"type": "offline", "reason": "closed"|"busy"}         no one can chat: offer to leave a message
   {"type": "left", "client_id": "l1", "ticket": 77}      the left message is stored
   {"type": "transcript_sent"}
-  {"type": "ended"}
+  {"type": "ended", "survey": {"conversation": 5}?}     the chat ended (and asks the visitor for a rating)
   {"type": "pong"}
   {"type": "error", "error": "invalid"|"too_large"|"rate_limited"|"not_started"|"ended"|"form", "message": "..."}
 
@@ -53,6 +56,7 @@ from kefu.realtime.broadcast import from_socket, push_all, push_message
 from kefu.realtime.chat import next_offer
 from kefu.realtime.chat_work import chat_database, chat_turn
 from kefu.realtime.consumers import KefuJsonWebsocketConsumer
+from kefu.surveys.chat_surveys import pending_chat_survey
 
 from . import throttle
 from .files import frame as message_frame
@@ -112,6 +116,11 @@ def _greeting(site: ChatSite, visitor_id: str, language: str) -> tuple[Conversat
     if conversation is not None:
         conversation.site = site  # loaded already, with its team and calendar
     return conversation, services.widget_config(site=site, language=language)
+
+
+@database_sync_to_async
+def _pending_survey(site: ChatSite, visitor_id: str) -> dict | None:
+    return pending_chat_survey(site=site, visitor_id=visitor_id)
 
 
 @chat_database
@@ -268,6 +277,10 @@ class VisitorConsumer(KefuJsonWebsocketConsumer):
         self.visitor_id = visitor_id
         self.conversation, form = await _greeting(self.site, visitor_id, self.language)
         conversation = self.conversation
+        # Only a widget that had a chat (or was asked for a rating) and has none open now: no cost otherwise.
+        survey = None
+        if conversation is None and (_int(content.get("last_seen")) or _int(content.get("survey"))):
+            survey = await _pending_survey(self.site, visitor_id)
         await self.send_json(
             {
                 "type": "welcome",
@@ -277,6 +290,7 @@ class VisitorConsumer(KefuJsonWebsocketConsumer):
                 "phase": str(conversation.phase) if conversation else "",
                 "form": form,
                 "read": conversation.agent_read if conversation else 0,
+                **({"survey": survey} if survey else {}),
             }
         )
         if conversation is not None:

@@ -16,6 +16,7 @@ from kefu.chat import services
 from kefu.chat.models import ChatSite
 from kefu.core.errors import DomainError
 from kefu.sla.models import BusinessCalendar
+from kefu.surveys.chat_surveys import SITE_SWITCH_HELP, SITE_SWITCH_LABEL
 
 PRECHAT_CHOICES = [
     ("name", gettext_lazy("Name")),
@@ -71,6 +72,9 @@ class ChatSiteForm(forms.Form):
         label=gettext_lazy("VIP customers go to senior agents"), required=False
     )
     bot_enabled = forms.BooleanField(label=gettext_lazy("The FAQ bot answers first"), required=False)
+    survey_enabled = forms.BooleanField(
+        label=SITE_SWITCH_LABEL, help_text=SITE_SWITCH_HELP, required=False, initial=True
+    )
     is_active = forms.BooleanField(label=pgettext_lazy("chat site", "Active"), required=False, initial=True)
 
     def clean_allowed_origins(self) -> list[str]:
@@ -115,6 +119,7 @@ class ChatSiteForm(forms.Form):
             "topics": "\n".join(lines),
             "vip_to_senior": site.vip_to_senior,
             "bot_enabled": site.bot_enabled,
+            "survey_enabled": site.survey_enabled,
             "is_active": site.is_active,
         }
 

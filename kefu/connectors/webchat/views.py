@@ -11,12 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kefu.chat import rules, services
 from kefu.chat.models import ChatMessage, ChatSite
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFound
+from kefu.surveys import chat_surveys
 
 from . import throttle
 from .consumers import read_token
 from .files import frame, message_id_from
 
+SURVEY_ERRORS = {400: "invalid", 410: "closed"}
 WIDGET_DIR = Path(__file__).resolve().parents[2] / "static" / "kefu" / "chat"
 CACHE_SECONDS = 300
 
@@ -85,6 +87,44 @@ def _store_upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
         return JsonResponse({"error": "invalid", "message": str(error.message)}, status=400)
     data = frame(posted.message)  # pushed to the chat's sockets by the chat-message listener
     return JsonResponse({"id": posted.message.pk, "client_id": client_id, "file": data["file"]})
+
+
+@csrf_exempt  # no cookies are involved: the visitor is the signed token in the form
+@require_http_methods(["POST", "OPTIONS"])
+def survey(request: HttpRequest, site_key: str) -> HttpResponse:
+    """The visitor's rating of their ended chat (`token`, `conversation`, `csat` 1–5, `comment`): JSON."""
+    origin = request.headers.get("Origin", "")
+    site = ChatSite.objects.filter(key=site_key[:32], is_active=True).first()
+    if site is None or not site.allows_origin(origin):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), origin)
+    with translation.override("en" if request.POST.get("lang") == "en" else "zh-hans"):
+        return _cors(_answer_survey(request, site), origin)
+
+
+def _answer_survey(request: HttpRequest, site: ChatSite) -> JsonResponse:
+    visitor_id = read_token(site, request.POST.get("token"))
+    if visitor_id is None:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if not throttle.allow(site.key, visitor_id):
+        return JsonResponse({"error": "rate_limited"}, status=429)
+    data = request.POST
+    try:
+        chat_surveys.answer_chat_survey(
+            site=site,
+            visitor_id=visitor_id,
+            conversation_id=data.get("conversation"),
+            csat=data.get("csat"),
+            comment=data.get("comment", ""),
+        )
+    except NotFound:
+        return JsonResponse({"error": "not_found"}, status=404)
+    except DomainError as error:  # invalid input (400) or closed (410), with the service's message
+        code = SURVEY_ERRORS.get(error.status_code, "refused")
+        body = {"error": code, "message": str(error.message), "field": error.field or ""}
+        return JsonResponse(body, status=error.status_code)
+    return JsonResponse({"answered": True})
 
 
 @require_GET

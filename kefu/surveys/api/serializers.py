@@ -23,5 +23,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "csat",
             "nps",
             "comment",
+            "source",
+            "conversation",
         ]
         read_only_fields = fields

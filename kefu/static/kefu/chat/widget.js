@@ -1,7 +1,9 @@
 /* Kefu chat widget: one <script src="https://HOST/chat/widget.js" data-site="KEY" async> tag, no framework.
  * Resumable: every visitor message has a client id and is kept until the server acks it; on reconnect the
  * widget sends the last server id it saw and its unacknowledged messages (see connectors/webchat/consumers.py).
- * Text from the server is always inserted as text, never as HTML. Strings: the table T (zh-Hans and en). */
+ * Text from the server is always inserted as text, never as HTML. Strings: the table T (zh-Hans and en).
+ * After a chat a person answered, the `ended` frame (or, on a later visit, the welcome) asks for a rating:
+ * shown under the log until sent or skipped, posted to /chat/survey/<site>/ with the visitor's token. */
 (function () {
   "use strict";
   var script = document.currentScript || document.querySelector("script[data-site][src*='/chat/widget.js']");
@@ -11,6 +13,7 @@
   var base = new URL(script.src, location.href);
   var wsUrl = (base.protocol === "https:" ? "wss://" : "ws://") + base.host + "/ws/chat/" + encodeURIComponent(site) + "/";
   var uploadUrl = new URL("/chat/upload/" + encodeURIComponent(site) + "/", base).href;
+  var surveyUrl = new URL("/chat/survey/" + encodeURIComponent(site) + "/", base).href;
   var zh = /^zh/i.test(document.documentElement.lang || navigator.language || "");
   var STRINGS = {
     zh: {
@@ -22,7 +25,10 @@
       uploadFailed: "文件发送失败", closed: "现在是非工作时间，请留言，我们会尽快回复您。",
       busy: "当前咨询人数较多，请留言，我们会尽快回复您。", leave: "留言", message: "留言内容",
       left: "留言已收到，我们会尽快与您联系。", transcript: "把聊天记录发到我的邮箱", sendTranscript: "发送",
-      transcriptSent: "聊天记录已发送。", emoji: "表情", newChat: "新的咨询"
+      transcriptSent: "聊天记录已发送。", emoji: "表情", newChat: "新的咨询",
+      rateQuestion: "您对本次服务满意吗？", rate1: "非常不满意", rate2: "不满意", rate3: "一般", rate4: "满意", rate5: "非常满意",
+      rateComment: "还有什么想告诉我们的吗？（选填）", rateSend: "提交评价", rateSkip: "跳过",
+      rateThanks: "感谢您的评价！", rateFailed: "评价未能提交，请稍后再试。", rateChoose: "请先选择 1 到 5 分。"
     },
     en: {
       open: "Chat with us", title: "Customer service", send: "Send", placeholder: "Type a message…",
@@ -34,14 +40,21 @@
       busy: "All our agents are busy. Leave a message and we will get back to you.", leave: "Leave a message",
       message: "Your message", left: "Thank you, we have your message and will get back to you soon.",
       transcript: "E-mail me this chat", sendTranscript: "Send", transcriptSent: "The transcript is on its way.",
-      emoji: "Emoji", newChat: "New chat"
+      emoji: "Emoji", newChat: "New chat",
+      rateQuestion: "How satisfied are you with this chat?",
+      rate1: "Very dissatisfied", rate2: "Dissatisfied", rate3: "Neutral", rate4: "Satisfied", rate5: "Very satisfied",
+      rateComment: "Anything else you would like to tell us? (optional)", rateSend: "Send rating", rateSkip: "Skip",
+      rateThanks: "Thank you for your rating!", rateFailed: "The rating could not be sent. Please try again.",
+      rateChoose: "Please choose a score from 1 to 5 first."
     }
   };
   var T = zh ? STRINGS.zh : STRINGS.en;
+  var RATE_LABELS = [T.rate1, T.rate2, T.rate3, T.rate4, T.rate5]; // scores 1 to 5
   var EMOJI = ["😀", "😊", "👍", "🙏", "😢", "😡", "❤️", "🎉"];
   var storeKey = "kefu-chat:" + site;
   var state = load();
   var socket = null, retry = 0, seen = {}, form = null, typingTimer = null, lastRead = 0;
+  var waitingFile = null; // a file picked before the chat started: uploaded once its opening line is acked
 
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
@@ -86,6 +99,8 @@
   log.setAttribute("aria-live", "polite");
   var typing = el("div", "kefu-chat-typing", T.typing);
   typing.hidden = true;
+  var rating = el("div", "kefu-chat-rating"); // the ended chat's satisfaction survey
+  rating.hidden = true;
   var extra = el("div", "kefu-chat-extra"); // pre-chat form, leave-a-message form, transcript form
   var composer = el("form", "kefu-chat-form");
   var input = el("textarea", "kefu-chat-input");
@@ -112,7 +127,7 @@
   tools.append(emojiButton, attachButton, fileInput);
   var sendButton = button("kefu-chat-send", T.send, "submit");
   composer.append(tools, input, sendButton);
-  panel.append(header, status, log, typing, extra, emojiBar, composer);
+  panel.append(header, status, log, typing, rating, extra, emojiBar, composer);
   root.append(openButton, panel);
   (document.body || document.documentElement).appendChild(root);
 
@@ -247,7 +262,8 @@
   function transcriptForm() {
     clearExtra();
     var f = el("form", "kefu-chat-transcript");
-    var email = field(f, "email", T.transcript, true, "email");
+    var email = field(f, "email", T.transcript, false, "email"); // optional: the label says nothing
+    email.required = true; // (but a send needs an address)
     if (state.prechat && state.prechat.email) email.value = state.prechat.email;
     f.appendChild(button("kefu-chat-send", T.sendTranscript, "submit"));
     f.addEventListener("submit", function (event) {
@@ -256,6 +272,7 @@
     });
     var again = button("kefu-chat-end", T.newChat);
     again.addEventListener("click", function () {
+      if (state.survey) closeRating(true);
       clearExtra();
       log.textContent = "";
       seen = {};
@@ -263,6 +280,89 @@
       prechatForm();
     });
     extra.append(f, again);
+  }
+
+  // --- the rating of an ended chat -------------------------------------------------------------------
+
+  function closeRating(skipped) {
+    if (skipped && state.survey) state.surveySkipped = state.survey;
+    state.survey = null;
+    save();
+    rating.textContent = "";
+    rating.hidden = true;
+  }
+  function ratingForm(conversation) {
+    if (!conversation || conversation === state.surveySkipped) return;
+    if (!rating.hidden && rating.getAttribute("data-conversation") === String(conversation)) return; // shown
+    state.survey = conversation;
+    save();
+    rating.textContent = "";
+    rating.hidden = false;
+    rating.setAttribute("data-conversation", conversation);
+    var f = el("form", "kefu-chat-rate");
+    f.noValidate = true;
+    var scores = el("fieldset", "kefu-chat-scores");
+    scores.appendChild(el("legend", "", T.rateQuestion));
+    var row = el("div", "kefu-chat-stars");
+    RATE_LABELS.forEach(function (label, index) {
+      var option = el("label", "kefu-chat-star");
+      var radio = el("input");
+      radio.type = "radio";
+      radio.name = "csat";
+      radio.value = String(index + 1);
+      radio.setAttribute("aria-label", index + 1 + " – " + label);
+      var face = el("span", "kefu-chat-star-face", "★");
+      face.setAttribute("aria-hidden", "true");
+      option.title = label;
+      option.append(radio, face, el("span", "kefu-chat-star-number", String(index + 1)));
+      row.appendChild(option);
+    });
+    var chosen = el("div", "kefu-chat-star-label");
+    chosen.setAttribute("aria-hidden", "true");
+    row.addEventListener("change", function () {
+      var value = Number(f.elements.csat.value);
+      chosen.textContent = value ? RATE_LABELS[value - 1] : "";
+      row.querySelectorAll(".kefu-chat-star").forEach(function (option, index) {
+        option.classList.toggle("is-lit", index < value);
+      });
+    });
+    scores.append(row, chosen);
+    var comment = field(f, "comment", T.rateComment, false, "textarea");
+    comment.rows = 2;
+    f.insertBefore(scores, f.firstChild);
+    var problem = el("p", "kefu-chat-rate-error");
+    problem.setAttribute("role", "alert");
+    var actions = el("div", "kefu-chat-rate-actions");
+    var send = button("kefu-chat-send", T.rateSend, "submit");
+    var skip = button("kefu-chat-end", T.rateSkip);
+    skip.addEventListener("click", function () { closeRating(true); });
+    actions.append(send, skip);
+    f.append(problem, actions);
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var score = f.elements.csat.value;
+      if (!score) { problem.textContent = T.rateChoose; return; }
+      send.disabled = true;
+      problem.textContent = "";
+      var body = new URLSearchParams({ token: state.token || "", conversation: String(conversation), csat: score,
+        comment: comment.value, lang: zh ? "zh-hans" : "en" });
+      fetch(surveyUrl, { method: "POST", body: body, mode: "cors", credentials: "omit" })
+        .then(function (response) { return response.json().then(function (data) { return [response.status, data]; }); })
+        .then(function (result) {
+          send.disabled = false;
+          if (result[0] === 200) {
+            closeRating(false);
+            rating.hidden = false;
+            rating.appendChild(el("p", "kefu-chat-note kefu-chat-thanks", T.rateThanks));
+          } else if (result[0] === 404 || result[0] === 410) {
+            closeRating(false); // answered elsewhere, closed, or no longer asked: nothing to do here
+          } else {
+            problem.textContent = result[1].message || T.rateFailed;
+          }
+        })
+        .catch(function () { send.disabled = false; problem.textContent = T.rateFailed; });
+    });
+    rating.appendChild(f);
   }
 
   // --- the socket ---------------------------------------------------------------------------------
@@ -273,7 +373,8 @@
       retry = 0;
       setStatus("");
       socket.send(JSON.stringify({ type: "hello", token: state.token || "", last_seen: state.lastSeen,
-        lang: zh ? "zh-hans" : "en", page: location.href.slice(0, 500), pending: state.pending }));
+        lang: zh ? "zh-hans" : "en", page: location.href.slice(0, 500), pending: state.pending,
+        survey: state.survey || 0 }));
     };
     socket.onmessage = function (event) {
       var frame = JSON.parse(event.data);
@@ -291,10 +392,15 @@
     welcome: function (frame) {
       state.token = frame.token;
       form = frame.form;
+      endButton.hidden = !frame.conversation;
       if (frame.agent) setStatus(T.agent.replace("{name}", frame.agent));
       if (frame.read) showRead(frame.read);
       save();
       if (!frame.conversation) {
+        if (frame.survey && frame.survey.conversation !== state.surveySkipped) {
+          setStatus(T.ended);
+          ratingForm(frame.survey.conversation);
+        } else if (state.survey) closeRating(false); // answered, closed or no longer asked
         if (form.offline && !state.pending.length) leaveMessageForm(form.offline);
         else if (!state.prechat) prechatForm();
       }
@@ -310,7 +416,7 @@
     agent: function (frame) { setStatus(T.agent.replace("{name}", frame.name)); },
     typing: function (frame) { typing.hidden = !frame.on; },
     read: function (frame) { showRead(frame.id); },
-    offline: function (frame) { leaveMessageForm(frame.reason); },
+    offline: function (frame) { waitingFile = null; leaveMessageForm(frame.reason); },
     left: function () {
       state.pending = [];
       save();
@@ -319,18 +425,21 @@
       extra.appendChild(el("p", "kefu-chat-note", T.left));
     },
     transcript_sent: function () { clearExtra(); extra.appendChild(el("p", "kefu-chat-note", T.transcriptSent)); },
-    ended: function () {
+    ended: function (frame) {
       setStatus(T.ended);
+      endButton.hidden = true; // nothing left to end
       typing.hidden = true;
       composer.hidden = true;
       state.lastSeen = 0;
       state.prechat = null;
       save();
       transcriptForm();
+      if (frame.survey) ratingForm(frame.survey.conversation);
     },
     error: function (frame) {
       setStatus(frame.message);
       if (frame.error === "form" && frame.client_id) {
+        waitingFile = null;
         var line = pendingLine(frame.client_id);
         if (line) line.remove();
         state.pending = state.pending.filter(function (p) { return p.client_id !== frame.client_id; });
@@ -350,6 +459,11 @@
       line.setAttribute("data-id", id);
     }
     seen[id] = true;
+    endButton.hidden = false; // a chat is open now
+    if (waitingFile && waitingFile.clientId === clientId) {
+      upload(waitingFile.file);
+      waitingFile = null;
+    }
   }
   function pendingLine(clientId) {
     var lines = log.querySelectorAll(".kefu-chat-line[data-client]");
@@ -364,19 +478,23 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) return;
+    sendText(text);
+    input.value = "";
+  });
+  function sendText(text) {
     var item = { client_id: newClientId("c"), text: text };
     if (!state.lastSeen && state.prechat) item.prechat = state.prechat; // the first message opens the chat
     state.pending.push(item);
     save();
     show({ author: "visitor", text: text, client_id: item.client_id, pending: true });
-    input.value = "";
     if (socket && socket.readyState === 1) {
       socket.send(JSON.stringify({ type: "message", client_id: item.client_id, text: text, prechat: item.prechat }));
       socket.send(JSON.stringify({ type: "typing", on: false }));
     }
     clearTimeout(typingTimer);
     typingTimer = null;
-  });
+    return item;
+  }
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -397,7 +515,11 @@
   fileInput.addEventListener("change", function () {
     var file = fileInput.files[0];
     fileInput.value = "";
-    if (!file || !state.token || !state.lastSeen) return;
+    if (!file || !state.token) return;
+    if (state.lastSeen) upload(file);
+    else waitingFile = { file: file, clientId: sendText("📎 " + file.name).client_id }; // the file opens the chat
+  });
+  function upload(file) {
     var body = new FormData();
     body.append("token", state.token);
     body.append("client_id", newClientId("f"));
@@ -412,7 +534,7 @@
         show({ id: result[1].id, author: "visitor", file: result[1].file });
       })
       .catch(function () { setStatus(T.uploadFailed); });
-  });
+  }
   endButton.addEventListener("click", function () {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "end" }));
   });
