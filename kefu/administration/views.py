@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kefu.accounts import roles
 from kefu.accounts import services as accounts_services
 from kefu.accounts.models import Team, User
+from kefu.audit.labels import action_label
 from kefu.audit.models import AuditEntry
 from kefu.core.errors import DomainError
 from kefu.sla.models import BusinessCalendar, SlaPolicy
@@ -450,21 +451,55 @@ def _audit_object_types() -> list[tuple[str, str]]:
 
     labels = []
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "customers", "tickets", "audit", "api"} or model in (Macro, BusinessCalendar, SlaPolicy):
+        if model._meta.app_label in AUDITED_APPS or model in (Macro, BusinessCalendar, SlaPolicy):
             labels.append((model._meta.label_lower, str(model._meta.verbose_name)))
     return sorted(set(labels), key=lambda item: item[1])
 
 
-def _change_rows(changes) -> list[tuple[str, Any, Any, bool]]:
-    """(field, old, new, is_pair) for the template; tolerates rows whose changes are not [old, new] pairs."""
+AUDITED_APPS = {"accounts", "customers", "tickets", "audit", "api", "knowledge", "quality", "routing"}
+
+
+def _audited_model(label: str) -> type[Model] | None:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _type_name(label: str) -> str:
+    """An object type ("knowledge.faqentry") by its model's name in the reader's language."""
+    model = _audited_model(label)
+    return str(model._meta.verbose_name) if model is not None else label
+
+
+def _field_name(model: type[Model] | None, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name) if model is not None else name
+    except Exception:  # FieldDoesNotExist, or a relation without a verbose name: the stored name
+        return name
+
+
+def _value(value: Any) -> Any:
+    """True/False as 是/否 (Yes/No); other values as stored."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def _change_rows(changes, model: type[Model] | None = None) -> list[tuple[str, Any, Any, bool]]:
+    """(field, old, new, is_pair) for the template, fields by their names in the reader's language;
+    tolerates rows whose changes are not [old, new] pairs."""
     if not isinstance(changes, dict):
-        return [("", None, changes, False)] if changes else []
+        return [("", None, _value(changes), False)] if changes else []
     rows = []
     for name, change in changes.items():
+        label = _field_name(model, str(name))
         if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((str(name), change[0], change[1], True))
+            rows.append((label, _value(change[0]), _value(change[1]), True))
         else:
-            rows.append((str(name), None, change, False))
+            rows.append((label, None, _value(change), False))
     return rows
 
 
@@ -492,8 +527,15 @@ def audit(request: HttpRequest) -> HttpResponse:
     if has_more:
         query["before"] = str(entries[-1].pk)
     object_types = _audit_object_types()
-    type_names = dict(object_types)
-    rows = [(e, type_names.get(e.object_type, e.object_type), _change_rows(e.changes)) for e in entries]
+    rows = [
+        (
+            e,
+            _type_name(e.object_type),
+            action_label(e.action),
+            _change_rows(e.changes, _audited_model(e.object_type)),
+        )
+        for e in entries
+    ]
     return render(
         request,
         "administration/audit.html",

@@ -129,7 +129,9 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "kefu.realtime.layers.InMemoryChannelLayer"}}  # one process
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (memory://localhost/: a bare memory:// makes kombu warn "No hostname was supplied" in the embedded mode)
+EMBEDDED_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = REDIS_URL or EMBEDDED_BROKER_URL
 CELERY_RESULT_BACKEND = None
 # Without a broker the jobs run in-process right after the commit that queued them.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
@@ -284,11 +286,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging -------------------------------------------------------------------------------------
+
+
+def forbidden_in_one_line(record) -> bool:
+    """A refused request (403, PermissionDenied) is expected: Django's one line says it, without a traceback."""
+    if getattr(record, "status_code", None) == 403:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"forbidden_in_one_line": {"()": lambda: forbidden_in_one_line}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["forbidden_in_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "jieba": {"level": "WARNING"}},
 }

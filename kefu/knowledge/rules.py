@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 from kefu.chat.rules import sniff_type
 
@@ -130,3 +131,82 @@ def attachment_type(*, name: str, head: bytes) -> str | None:
             return real
         return None
     return real or DOWNLOAD_TYPE
+
+
+_PARAGRAPHS = {"p", "div", "blockquote", "pre", "table", "section", "article", "figure", "hr"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_LINES = {"tr", "dt", "dd", "figcaption"}
+
+
+class _PlainText(HTMLParser):
+    """Collects an article body as text: blocks become line breaks, list items "- " or "1. " lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.newlines = 0  # line breaks at the end of the text so far: blocks ask for at least 1 or 2
+        self.lists: list[list] = []  # per open list: [ordered, items so far]
+        self.in_pre = 0
+
+    def _break(self, count: int) -> None:
+        if self.parts and self.newlines < count:
+            self.parts.append("\n" * (count - self.newlines))
+            self.newlines = count
+
+    def _at_line_start(self) -> bool:
+        return not self.parts or self.newlines > 0
+
+    def _write(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+            self.newlines = len(text) - len(text.rstrip("\n"))
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("ul", "ol"):
+            self._break(1 if self.lists else 2)
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            self._break(1)
+            marker = "- "
+            if self.lists:
+                self.lists[-1][1] += 1
+                marker = f"{self.lists[-1][1]}. " if self.lists[-1][0] else "- "
+            self._write("  " * max(len(self.lists) - 1, 0) + marker)
+        elif tag == "br":
+            self._break(1)
+        elif tag in _PARAGRAPHS or tag in _HEADINGS:
+            self._break(2)
+        elif tag in _LINES:
+            self._break(1)
+        elif tag in ("td", "th") and not self._at_line_start():
+            self._write(" ")
+        if tag == "pre":
+            self.in_pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self._break(1 if self.lists else 2)
+        elif tag in ("li", *_LINES):
+            self._break(1)
+        elif tag in _PARAGRAPHS or tag in _HEADINGS:
+            self._break(2)
+        if tag == "pre" and self.in_pre:
+            self.in_pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_pre:
+            data = re.sub(r"\s+", " ", data)
+            if self._at_line_start():
+                data = data.lstrip()
+        self._write(data)
+
+
+def plain_text(html: str) -> str:
+    """An article body (sanitized HTML) as the plain text of a reply: headings and paragraphs separated by
+    a blank line, list items as "- " (or "1. ") lines, <br> as a line break."""
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    text = re.sub(r"[ \t]+\n", "\n", "".join(parser.parts))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -577,6 +577,29 @@ def search_articles(
     return _articles(hits, public_articles())
 
 
+def search_articles_any_language(
+    query: str, *, language: str, limit: int = 10, category_id: int | None = None
+) -> list[Article]:
+    """Like `search_articles`, then, when `language` has fewer than `limit` matches, the best matches in the
+    other languages after them, each marked `.other_language` (the help center falls back, as Zendesk's
+    does: "退货" asked in the English help center still finds the Chinese article)."""
+    own = search_articles(query, language=language, limit=limit, category_id=category_id)
+    if len(own) >= limit:
+        return own
+    hits = search(
+        query[:200],
+        language=None,
+        category_id=category_id,
+        kinds=(SearchEntry.Kind.ARTICLE,),
+        limit=limit * 2,
+    )
+    other = [hit for hit in hits if hit.language != language][: limit - len(own)]
+    others = _articles(other, public_articles())
+    for article in others:
+        article.other_language = True
+    return own + others
+
+
 def suggest_for_agents(text: str, *, language: str | None, limit: int = 5) -> list[Article]:
     """Published articles, internal ones included, that may answer a ticket's text (agents only)."""
     hits = search(

@@ -12,7 +12,7 @@ from kefu.customers.models import Customer
 from . import services
 from .bot import normalize_language
 from .models import ArticleAttachment, KbCategory
-from .search import public_articles, search_articles
+from .search import public_articles, search_articles, search_articles_any_language
 
 SUGGESTED = "suggested"  # ?from= value of links suggested on the new-ticket form
 
@@ -46,7 +46,8 @@ def help_search(request: HttpRequest) -> HttpResponse:
     category = KbCategory.objects.filter(slug=request.GET.get("c", "")[:60]).first()
     results = []
     if query:
-        results = search_articles(query, language=_language(), category_id=getattr(category, "pk", None))
+        category_id = getattr(category, "pk", None)
+        results = search_articles_any_language(query, language=_language(), category_id=category_id)
         services.record_search(query=query, language=_language(), source="portal", results=len(results))
     context = {"query": query, "results": results, "category": category}
     return render(request, "knowledge/help_search.html", context)

@@ -28,10 +28,25 @@ def raise_for(form: forms.Form) -> None:
         return
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
+        field = form.fields.get(name)
+        # a hidden field (the queue's ticket checkboxes) has no label on the page: its message says it all
+        label = field.label if field is not None and not field.widget.is_hidden else ""
         text = " ".join(str(e) for e in errors)
         parts.append(f"{label}: {text}" if label else text)
-    raise InvalidInput("; ".join(parts))
+    raise InvalidInput(join_sentences(parts))
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Messages one after another: a space after a full stop, none after a Chinese one, "; " otherwise."""
+    text = ""
+    for part in parts:
+        if text.endswith(("。", "！", "？")):
+            text += part
+        elif text.endswith((".", "!", "?")):
+            text += " " + part
+        else:
+            text += ("; " if text else "") + part
+    return text
 
 
 def split_tags(value: str) -> list[str]:

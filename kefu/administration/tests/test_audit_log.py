@@ -28,8 +28,8 @@ def test_audit_log_filters_by_object_type_and_actor(client, supervisor, agent, t
     by_type = client.get("/manage/audit/?type=tickets.ticket").context["rows"]
     by_actor = client.get("/manage/audit/?actor=supervisor").context["rows"]
 
-    assert {e.action for e, _t, _c in by_type} == {"ticket.update"}
-    assert {e.actor_id for e, _t, _c in by_actor} == {supervisor.pk}
+    assert {e.action for e, _t, _a, _c in by_type} == {"ticket.update"}
+    assert {e.actor_id for e, _t, _a, _c in by_actor} == {supervisor.pk}
 
 
 def test_audit_log_pages_by_id_with_a_fixed_number_of_queries(

@@ -227,6 +227,6 @@ def test_calendar_changes_can_be_found_in_the_audit_log(client, supervisor):
     response = client.get("/manage/audit/", {"type": "sla.businesscalendar"})
 
     assert ("sla.businesscalendar", "business calendar") in response.context["object_types"]
-    assert [entry.action for entry, _name, _changes in response.context["rows"]] == [
+    assert [entry.action for entry, _name, _action, _changes in response.context["rows"]] == [
         "businesscalendar.create"
     ]

@@ -21,14 +21,30 @@
     area.appendChild(notice);
   }
 
-  // Success and info notices leave by themselves; errors stay until dismissed (click or Escape).
+  // Success and info notices leave by themselves after 5 s; errors and warnings stay until dismissed (their
+  // close button, a click on them, or Escape). Every notice gets a close button, however it arrived.
+  var NOTICE_SECONDS = 5;
   function scheduleDismissals() {
+    var area = $("#flash");
     $all("#flash .notice:not([data-scheduled])").forEach(function (notice) {
       notice.setAttribute("data-scheduled", "");
+      var close = doc.createElement("button");
+      close.type = "button";
+      close.className = "notice-close"; // its × is drawn by CSS: the notice's text stays the message alone
+      close.setAttribute("aria-label", (area && area.getAttribute("data-close-label")) || "Close");
+      notice.appendChild(close);
       if (!/notice-(error|warning)/.test(notice.className)) {
-        setTimeout(function () { notice.remove(); }, 6000);
+        setTimeout(function () {
+          notice.classList.add("is-leaving");
+          setTimeout(function () { notice.remove(); }, 300);
+        }, NOTICE_SECONDS * 1000);
       }
     });
+  }
+  // Notices arrive by page load, htmx (swaps, out-of-band) and flash(): watching the area catches them all.
+  function watchNotices() {
+    var area = $("#flash");
+    if (area && window.MutationObserver) new MutationObserver(scheduleDismissals).observe(area, { childList: true });
   }
 
   doc.addEventListener("click", function (event) {
@@ -257,6 +273,7 @@
 
   function start() {
     scheduleDismissals();
+    watchNotices();
     updateSelection();
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start); else start();

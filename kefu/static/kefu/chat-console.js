@@ -97,6 +97,7 @@
       history.appendChild(li);
     });
   }
+  var WIDE = window.matchMedia("(min-width: 1100px)");
   function openWindow(frame) {
     var win = windowFor(frame.conversation);
     if (!win) {
@@ -109,6 +110,7 @@
       windows.appendChild(win);
     }
     win.classList.toggle("is-joined", !!frame.joined);
+    if (WIDE.matches) win.querySelector(".chat-profile").open = true;  // room to show it beside the log
     fillProfile(win, frame);
     (frame.messages || []).forEach(function (m) { addLine(win, m); });
     var item = queueList.querySelector('[data-conversation="' + frame.conversation + '"]');
