@@ -611,11 +611,13 @@ def bench_kefu(
 
 
 def pending_jobs() -> int | None:
-    """Jobs waiting in the Celery queue (Redis list `celery`), or None when Redis cannot be read."""
+    """Jobs waiting in the Celery queue (Redis list `celery`) and in Kefu's queue of background listener jobs
+    (kefu.core.job_queue), or None when Redis cannot be read."""
     try:
         import redis
 
-        return int(redis.Redis.from_url(REDIS_URL).llen("celery"))
+        client = redis.Redis.from_url(REDIS_URL)
+        return int(client.llen("celery")) + int(client.llen("kefu:listener-jobs"))
     except Exception:  # noqa: BLE001
         return None
 

@@ -13,6 +13,8 @@ app.autodiscover_tasks()
 # One schedule for every periodic job, run by `kefu scheduler` (in-process without Redis, queued with it).
 app.conf.beat_schedule = {
     "sla-sweep": {"task": "kefu.sla.sweep", "schedule": 15.0},
+    # Background jobs whose drain was lost (a failed send, a dead worker's batch) still run (kefu.core.job_queue).
+    "core-drain-listener-jobs": {"task": "kefu.core.drain_listener_jobs", "schedule": 60.0},
     "chat-end-idle": {"task": "kefu.chat.end_idle", "schedule": 60.0},
     # Agents whose workspace sockets are all gone past the grace period go offline (kefu.realtime.connections).
     "realtime-lost-sockets": {"task": "kefu.realtime.sweep_lost_sockets", "schedule": 15.0},

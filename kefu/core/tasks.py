@@ -40,3 +40,14 @@ def run_listeners(event_path: str, fields: dict, listener_paths: list[str]) -> N
     from kefu.core.events import run_queued_listeners
 
     run_queued_listeners(event_path, fields, listener_paths)
+
+
+@shared_task(name="kefu.core.drain_listener_jobs")
+def drain_listener_jobs() -> int:
+    """Run the background jobs waiting in kefu.core.job_queue, many at a time; returns how many ran."""
+    from kefu.core import job_queue
+    from kefu.core.events import run_queued_batches
+
+    if not job_queue.enabled():
+        return 0
+    return job_queue.drain(run_queued_batches)

@@ -1,5 +1,8 @@
 """Who hears of what (wired in kefu.config.listeners; these run after the change committed)."""
 
+from django.db import transaction
+
+from kefu.core.events import handles_many
 from kefu.core.prepared import prepared
 from kefu.routing.services.escalation import handover_params
 from kefu.sla.events import SlaBreached, SlaWarned, TicketEscalated
@@ -9,7 +12,7 @@ from kefu.tickets.access import viewers_among
 from kefu.tickets.events import MessageAdded, TicketAssigned
 from kefu.tickets.models import MessageKind, Ticket
 
-from .models import Kind
+from .models import Kind, Notification
 from .services import notify
 
 
@@ -102,13 +105,50 @@ def _tell_previous_assignee(previous, ticket: Ticket, escalation: Escalation, ha
         notify(recipients=[previous], kind=Kind.ESCALATED, params=handover)
 
 
+_TOLD_KINDS = (MessageKind.CUSTOMER, MessageKind.NOTE, MessageKind.REPLY)
+
+
+def _messages_added(events: list[MessageAdded]) -> None:
+    """`message_added` for many events (a batch of jobs): their tickets read in one query; one transaction."""
+    told = [event for event in events if event.kind in _TOLD_KINDS]
+    tickets = (
+        Ticket.objects.select_related("assignee", "team__lead", "customer")
+        .filter(pk__in=[event.ticket_id for event in told], assignee__isnull=False)
+        .order_by()
+    )
+    by_id = {ticket.pk: ticket for ticket in tickets}
+    told_before = _told_of_first_message([event for event in told if event.ticket_id in by_id])
+    with transaction.atomic():
+        for event in told:
+            _tell_assignee(event, by_id.get(event.ticket_id), told_before)
+
+
+@handles_many(_messages_added)
 def message_added(event: MessageAdded) -> None:
     """The customer (or a colleague) wrote on a ticket: its assignee hears of it."""
-    if event.kind not in (MessageKind.CUSTOMER, MessageKind.NOTE, MessageKind.REPLY):
-        return
-    ticket = _ticket.first(event.ticket_id)
+    if event.kind in _TOLD_KINDS:
+        ticket = _ticket.first(event.ticket_id)
+        told_before = _told_of_first_message([event]) if ticket is not None and ticket.assignee_id else set()
+        _tell_assignee(event, ticket, told_before)
+
+
+def _told_of_first_message(events: list[MessageAdded]) -> set[tuple[int, int]]:
+    """(ticket, recipient) of the new tickets whose first message was told of already: a job run again (a
+    retry, a redelivery) tells nobody twice of it. One narrow read, only when there is an assignee to tell."""
+    first = [event.ticket_id for event in events if event.opens_ticket]
+    if not first:
+        return set()
+    rows = Notification.objects.filter(ticket_id__in=first, kind=Kind.REPLIED).values_list(
+        "ticket_id", "recipient_id"
+    )
+    return set(rows)
+
+
+def _tell_assignee(event: MessageAdded, ticket: Ticket | None, told_before: set[tuple[int, int]]) -> None:
     if ticket is None or ticket.assignee is None or ticket.assignee_id == event.actor_id:
         return  # nobody to tell (the assignee wrote it: nobody hears of their own action)
+    if (ticket.pk, ticket.assignee_id) in told_before:
+        return
     actor = _user(event.actor_id)
     author = actor.name if actor else ""
     if event.kind == MessageKind.CUSTOMER:

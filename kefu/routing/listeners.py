@@ -2,6 +2,7 @@
 
 from kefu.accounts.events import PresenceChanged, UserDeactivated
 from kefu.accounts.models import Presence, Team
+from kefu.core.events import handles_many
 from kefu.routing import services
 from kefu.routing.services import assignment, escalation
 from kefu.sla.events import TicketEscalated
@@ -9,6 +10,11 @@ from kefu.tickets.events import TicketAssigned, TicketCreated, TicketUpdated
 from kefu.tickets.models import OPEN_STATUSES, Ticket
 
 
+def _tickets_created(events: list[TicketCreated]) -> None:
+    services.route_new_tickets(ticket_ids=[event.ticket_id for event in events])
+
+
+@handles_many(_tickets_created)
 def ticket_created(event: TicketCreated) -> None:
     """Intake rules, then the classifier; a retried event finds the ticket already routed and does nothing."""
     services.route_new_ticket(ticket_id=event.ticket_id)
@@ -17,6 +23,12 @@ def ticket_created(event: TicketCreated) -> None:
 # --- assignment ---------------------------------------------------------------------------------------
 
 
+def _fill_pools_of_new_tickets(events: list[TicketCreated]) -> None:
+    """Each team of the new tickets serves its pool once (oldest first), not once per ticket."""
+    assignment.fill_pools_of(ticket_ids=[event.ticket_id for event in events])
+
+
+@handles_many(_fill_pools_of_new_tickets)
 def fill_pool_of_new_ticket(event: TicketCreated) -> None:
     """Serve the team's pool oldest first: the new ticket gets an agent unless older ones wait."""
     team = assignment.team_of_ticket(event.ticket_id)

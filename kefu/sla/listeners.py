@@ -1,5 +1,6 @@
 """Reactions of the SLA domain to ticket events (wired in kefu.config.listeners)."""
 
+from kefu.core.events import handles_many
 from kefu.sla import services
 from kefu.sla.events import SlaBreached, SlaWarned
 from kefu.tickets.events import MessageAdded, TicketCreated, TicketUpdated
@@ -8,6 +9,11 @@ from kefu.tickets.models import MessageKind
 WATCHED_FIELDS = {"status", "priority", "category", "severity", "channel", "first_response_at"}
 
 
+def _tickets_created(events: list[TicketCreated]) -> None:
+    services.refresh_clocks_many(ticket_ids=[event.ticket_id for event in events])
+
+
+@handles_many(_tickets_created)
 def ticket_created(event: TicketCreated) -> None:
     _refresh(event.ticket_id)
 
@@ -34,8 +40,8 @@ def maybe_reopened(event: MessageAdded | TicketUpdated) -> None:
     """A status change or a customer message may have reopened the ticket: the second reopen escalates."""
     if isinstance(event, TicketUpdated) and "status" not in event.fields:
         return
-    if isinstance(event, MessageAdded) and event.kind == MessageKind.EVENT:
-        return
+    if isinstance(event, MessageAdded) and (event.kind == MessageKind.EVENT or event.opens_ticket):
+        return  # a ticket's first message reopens nothing
     services.escalate_on_reopen(ticket_id=event.ticket_id)
 
 

@@ -166,9 +166,32 @@ def _reopened_count(ticket_id):
     return Ticket.objects.filter(pk=ticket_id).values_list("reopened_count", flat=True).order_by()[:1]
 
 
+@transaction.atomic
+def refresh_clocks_many(*, ticket_ids: list[int], now: datetime | None = None) -> None:
+    """`refresh_clocks` for many tickets at once (a batch of new tickets' jobs): two reads and one INSERT for
+    all of them; the clocks' rows are locked in ticket order. Clocks already there (a job run again) are
+    saved one by one: rare, and cheaper so than Django's bulk UPDATE of every column."""
+    now = now or wall.now()
+    ids = sorted(set(ticket_ids))
+    tickets = list(_with_facts().filter(pk__in=ids).order_by("pk"))
+    stored = TicketSla.objects.select_for_update().filter(ticket_id__in=ids).order_by("ticket_id")
+    existing = {sla.ticket_id: sla for sla in stored}
+    computed = [(ticket.pk in existing, _clocks(ticket, existing.get(ticket.pk), now)) for ticket in tickets]
+    TicketSla.objects.bulk_create([sla for old, sla in computed if sla is not None and not old])
+    for sla in (sla for old, sla in computed if old):
+        sla.save()
+
+
 def _apply(ticket: Ticket, now: datetime) -> TicketSla | None:
+    sla = _clocks(ticket, _clocks_for_update.first(ticket.pk), now)
+    if sla is not None:
+        sla.save()
+    return sla
+
+
+def _clocks(ticket: Ticket, sla: TicketSla | None, now: datetime) -> TicketSla | None:
+    """The ticket's clocks as they should be (`sla`: as stored), not saved; None: no policy, no clocks."""
     policy, cal = _pick(ticket)
-    sla = _clocks_for_update.first(ticket.pk)
     if sla is None:
         if policy is None:
             return None
@@ -179,7 +202,6 @@ def _apply(ticket: Ticket, now: datetime) -> TicketSla | None:
     sla.resolution_met = ticket.status in DONE_STATUSES
     _set_times(sla, ticket, policy, cal)
     sla.next_deadline = None if sla.paused_since else rules.next_deadline(pending_moments(sla))
-    sla.save()
     return sla
 
 

@@ -234,6 +234,20 @@ def route_new_ticket(*, ticket_id: int) -> RoutingDecision | None:
     return decision
 
 
+def route_new_tickets(*, ticket_ids: list[int]) -> None:
+    """`route_new_ticket` for many new tickets (a batch of jobs). With no active rule and no trained model
+    there is nothing to decide: their decision rows, all that routing writes then, are stored in one
+    INSERT (rows already there, from a retried job, are left alone). Otherwise each is routed in turn."""
+    if active_rules() or current_models()[0] is not None:
+        for ticket_id in ticket_ids:
+            route_new_ticket(ticket_id=ticket_id)
+        return
+    existing = Ticket.objects.filter(pk__in=ticket_ids).order_by("pk").values_list("pk", flat=True)
+    RoutingDecision.objects.bulk_create(
+        [RoutingDecision(ticket_id=pk, rules=[]) for pk in existing], ignore_conflicts=True
+    )
+
+
 # --- the classifier --------------------------------------------------------------------------------
 
 _cache_lock = threading.Lock()

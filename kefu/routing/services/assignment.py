@@ -193,6 +193,17 @@ def fill_pool(*, team_id: int | None = None, now: datetime | None = None, team: 
     return assigned
 
 
+def fill_pools_of(*, ticket_ids: list[int], now: datetime | None = None) -> int:
+    """Serve the pools of these tickets' teams (a batch of new tickets), each once, until nobody has room
+    or nothing waits; returns how many tickets were assigned. Each assignment takes its own locks."""
+    assigned = 0
+    for team in Team.objects.filter(tickets__in=ticket_ids).distinct().order_by("pk"):
+        while (done := fill_pool(team=team, now=now)) == BATCH:
+            assigned += done
+        assigned += done
+    return assigned
+
+
 def team_of_ticket(ticket_id: int) -> Team | None:
     """The ticket's team, read with the ticket in one query."""
     return _team_of_ticket.first(ticket_id)

@@ -34,8 +34,9 @@ PINNED = {
     # SQLite: the text is read before the write lock (to tokenize outside it) and again under it.
     ("MessageAdded", "kefu.tickets.listeners.index_for_search"): 8 if connection.vendor == "sqlite" else 6,
     ("MessageAdded", "kefu.sla.listeners.message_added"): 0,
-    ("MessageAdded", "kefu.sla.listeners.maybe_reopened"): 1,
-    ("MessageAdded", "kefu.notifications.listeners.message_added"): 7,
+    ("MessageAdded", "kefu.sla.listeners.maybe_reopened"): 0,  # a ticket's first message reopens nothing
+    # With an assignee to tell: whether a retried job told them already (they are told once).
+    ("MessageAdded", "kefu.notifications.listeners.message_added"): 8,
     ("TicketUpdated", "kefu.tickets.listeners.index_for_search"): 0,
     ("TicketUpdated", "kefu.sla.listeners.ticket_updated"): 5,
     ("TicketUpdated", "kefu.sla.listeners.maybe_reopened"): 0,
