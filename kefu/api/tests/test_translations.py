@@ -46,3 +46,17 @@ def test_not_found_and_no_data_come_back_in_the_requests_language(api_for, agent
     empty = chinese.post("/api/v1/customers/", "null", content_type="application/json")
     assert empty.status_code == 400
     assert "未提供任何数据。" in str(empty.json())
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_in_correct_chinese(api_for, agent):
+    """Django's own zh_Hans text for this refusal has a typo; Kefu's catalog corrects it."""
+    response = api_for(agent).post(
+        "/api/v1/tickets/",
+        {"subject": "x\x00", "customer_email": "a@b.cn"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["subject"] == ["不允许包含空字符（\\0）。"]
