@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from kefu.core.prepared import prepared
+
 from .access import visible_tickets
 from .models import LinkKind, Status, Ticket, TicketLink
 
@@ -28,11 +30,11 @@ class ShownLink:
         return str(Status(self.other.status).label) if self.other.status in Status.values else self.other.status
 
 
-def links_for(user, ticket: Ticket) -> list[ShownLink]:
-    """The ticket's links whose other ticket `user` may see: one query when it has none (most tickets),
-    and the visibility check of the other tickets only when it has some."""
-    rows = list(
-        TicketLink.objects.touching(ticket.pk)
+# Compiled once (kefu.core.prepared): every ticket page asks it, and building it cost more than running it.
+@prepared(int)
+def _links_touching(ticket_id: int):
+    return (
+        TicketLink.objects.touching(ticket_id)
         .select_related("source", "target")
         .only(
             "kind", "source_id", "target_id",
@@ -40,6 +42,12 @@ def links_for(user, ticket: Ticket) -> list[ShownLink]:
             "target__id", "target__subject", "target__status",
         )  # fmt: skip
     )
+
+
+def links_for(user, ticket: Ticket) -> list[ShownLink]:
+    """The ticket's links whose other ticket `user` may see: one query when it has none (most tickets),
+    and the visibility check of the other tickets only when it has some."""
+    rows = _links_touching.all(ticket.pk)
     if not rows:
         return []
     others = {link.target_id if link.source_id == ticket.pk else link.source_id for link in rows}

@@ -7,6 +7,7 @@ there is never a COUNT(*) over every ticket. A search adds two statements: the f
 ids (at most `tickets.search.CANDIDATES`), then those the filters keep.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team
+from kefu.core.prepared import PreparedQuery
 from kefu.customers.models import Customer
 from kefu.tickets.access import visible_tickets
 from kefu.tickets.models import (
@@ -259,13 +261,39 @@ def queue_page(user, data: dict, options: QueueOptions) -> QueuePage:
     )
 
 
+def _per_count(build: Callable[..., QuerySet]) -> Callable[[list[int]], list]:
+    """`build(*ids)`'s rows for a list of ids, from a prepared query (kefu.core.prepared) per number of ids:
+    a page's look-ups by its rows' ids were compiled anew on every request, which cost more than running them
+    (issue 7). A page has at most PAGE_SIZE rows, so at most that many statements are kept."""
+    compiled: dict[int, PreparedQuery] = {}
+
+    def rows(ids: list[int]) -> list:
+        query = compiled.get(len(ids))
+        if query is None:
+            query = compiled.setdefault(len(ids), PreparedQuery(build, (int,) * len(ids)))
+        return query.all(*ids)
+
+    return rows
+
+
+_tag_pairs = _per_count(
+    lambda *ticket_ids: (
+        Ticket.tags.through.objects.filter(ticket_id__in=ticket_ids)
+        .order_by("tag__name")
+        .values_list("ticket_id", "tag__name")
+    )
+)
+_customer_names = _per_count(
+    lambda *customer_ids: Customer.objects.filter(pk__in=customer_ids).order_by().values_list("pk", "name")
+)
+
+
 def _attach_tag_names(tickets: list[Ticket]) -> None:
     """`tag_names` on each row, in alphabetical order, read as pairs of (ticket, name) in one query: a
     prefetch built a Tag object per link and its query per page (twice the CPU, issue 7)."""
     names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
     if names:
-        links = Ticket.tags.through.objects.filter(ticket_id__in=names).order_by("tag__name")
-        for ticket_id, name in links.values_list("ticket_id", "tag__name"):
+        for ticket_id, name in _tag_pairs(list(names)):
             names[ticket_id].append(name)
     for ticket in tickets:
         ticket.tag_names = names[ticket.pk]
@@ -274,7 +302,7 @@ def _attach_tag_names(tickets: list[Ticket]) -> None:
 def _attach_customer_names(tickets: list[Ticket]) -> None:
     """`customer_name` on each row (all a row shows of its customer), read in one query of two columns."""
     ids = {ticket.customer_id for ticket in tickets}
-    names = dict(Customer.objects.filter(pk__in=ids).order_by().values_list("pk", "name")) if ids else {}
+    names = dict(_customer_names(list(ids))) if ids else {}
     for ticket in tickets:
         ticket.customer_name = names.get(ticket.customer_id, "")
 

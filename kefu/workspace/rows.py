@@ -97,11 +97,21 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
     escaped as the template would."""
     label = gettext("Unassigned")  # not inside the f-string: makemessages (xgettext) cannot see it there
     unassigned = f'<span class="muted">{_esc(label)}</span>'
+    shared: dict[tuple[type, str], str] = {}
+
+    def once(value) -> str:
+        """`_esc(value)` for what many rows repeat (status, labels of priority, category, team, assignee)."""
+        key = (type(value), value)
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = _esc(value)
+        return text
+
     parts = []
     for ticket in tickets:
         number = _esc(ticket.number_text)
         severity = (
-            f'<span class="badge severity-major">{_esc(ticket.severity_label)}</span>'
+            f'<span class="badge severity-major">{once(ticket.severity_label)}</span>'
             if ticket.severity == "major"
             else ""
         )
@@ -114,8 +124,8 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
             else ""
         )
         priority = (
-            f'<span class="badge priority" style="--tone: {_esc(safe_colour(ticket.priority.color))}">'
-            f"{_esc(ticket.priority_label)}</span>"
+            f'<span class="badge priority" style="--tone: {once(safe_colour(ticket.priority.color))}">'
+            f"{once(ticket.priority_label)}</span>"
             if ticket.priority
             else _NO_PRIORITY
         )
@@ -128,12 +138,12 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
                 severity=severity,
                 tags=tags_html,
                 customer=_esc(ticket.customer_name),
-                status=_esc(ticket.status),
-                status_label=_esc(ticket.status_label),
+                status=once(ticket.status),
+                status_label=once(ticket.status_label),
                 priority=priority,
-                category=_esc(ticket.category_label or "—"),
-                team=_esc(ticket.team_label or "—"),
-                assignee=_esc(ticket.assignee_label) if ticket.assignee else unassigned,
+                category=once(ticket.category_label or "—"),
+                team=once(ticket.team_label or "—"),
+                assignee=once(ticket.assignee_label) if ticket.assignee else unassigned,
                 sla=sla_clock(ticket),
                 updated=when(ticket.updated_at),
             )

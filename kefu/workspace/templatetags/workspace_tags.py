@@ -6,7 +6,10 @@ from functools import lru_cache
 from html import escape as html_escape
 
 from django import template
+from django.template.base import Node, NodeList, TextNode, TokenType, Variable
+from django.template.defaulttags import CommentNode
 from django.template.loader import render_to_string
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -147,3 +150,63 @@ def form_field(field) -> str:
         f'  <label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}{required}</label>\n'
         f"  {field}\n  {help_text}\n  {errors}\n</div>\n"
     )
+
+
+class PerLanguageNode(Node):
+    """`{% per_language %}…{% endper_language %}`: constant text and translations, rendered once per language.
+
+    Every `{% translate %}` costs a variable lookup, a catalog look-up and an escape on each request (the staff
+    shell alone has thirty, issue 7). A stretch of a template that holds nothing but text and constant
+    translations gives the same output for everyone who reads that language: it is rendered the first time
+    and kept (per language and autoescape setting) for the life of the process. Anything that could depend on
+    the request is refused when the template is compiled, so a cached stretch can never show one person's
+    data to another. The tags inside stay ordinary `{% translate %}` tags, which makemessages reads.
+    """
+
+    def __init__(self, nodelist: NodeList):
+        self.nodelist = nodelist
+        self.rendered: dict[tuple[str | None, bool], str] = {}
+
+    def render(self, context) -> str:
+        key = (get_language(), context.autoescape)
+        output = self.rendered.get(key)
+        if output is None:
+            output = self.rendered[key] = self.nodelist.render(context)
+        return output
+
+
+def _constant(expression) -> bool:
+    """A filter expression that is a quoted string without filters (or absent)."""
+    if expression is None:
+        return True
+    var = expression.var
+    literal = isinstance(var, str) or (isinstance(var, Variable) and var.lookups is None)
+    return literal and not expression.filters
+
+
+def _is_constant(node: Node) -> bool:
+    if isinstance(node, (TextNode, CommentNode)):
+        return True
+    if isinstance(node, TranslateNode):
+        return node.asvar is None and _constant(node.filter_expression) and _constant(node.message_context)
+    if isinstance(node, BlockTranslateNode):
+        return (
+            not node.extra_context
+            and node.counter is None
+            and node.asvar is None
+            and _constant(node.message_context)
+            and all(token.token_type == TokenType.TEXT for token in node.singular)
+        )
+    return False
+
+
+@register.tag("per_language")
+def per_language(parser, token) -> PerLanguageNode:
+    nodelist = parser.parse(("endper_language",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _is_constant(node):
+            raise template.TemplateSyntaxError(
+                f"{{% per_language %}} holds only text and constant translations, not {node!r}"
+            )
+    return PerLanguageNode(nodelist)

@@ -14,6 +14,7 @@ from kefu.customers.services import create_customer, find_customer, reveal_pii, 
 from kefu.tickets.access import visible_tickets
 
 from ..forms import CustomerCreateForm, CustomerEditForm, CustomerSearchForm, split_tags
+from ..ticket_reads import identities_of
 from .common import staff_required, wants_partial
 
 PAGE_SIZE = 50
@@ -43,7 +44,7 @@ def identity_context(user, customer: Customer, *, revealed: bool) -> dict:
             "label": identity.get_kind_display(),
             "value": shown_identity(user, identity.kind, identity.value, revealed=revealed),
         }
-        for identity in customer.identities.all()
+        for identity in identities_of(customer)
     ]
     return {
         "identities": identities,

@@ -18,7 +18,7 @@ from kefu.accounts.permissions import ticket_workers
 from kefu.core.errors import InvalidInput, NotFound
 from kefu.surveys.services import latest_answer_of
 from kefu.tickets import rules
-from kefu.tickets.access import get_visible_ticket, visible_tickets
+from kefu.tickets.access import visible_tickets
 from kefu.tickets.links import links_for
 from kefu.tickets.models import Attachment, Macro, Severity, Status, Ticket
 from kefu.tickets.services import (
@@ -31,6 +31,7 @@ from kefu.tickets.services import (
     update_ticket,
 )
 
+from .. import ticket_reads
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
 from ..menus import Menus, menus
 from ..rows import status_labels, ticket_link_maker, ticket_page_urls
@@ -56,26 +57,13 @@ _RISKY_TYPES = (
 )
 
 
-# A message's author shows only a name: the rest of the user row is not read.
-_UNSHOWN_AUTHOR_COLUMNS = (
-    "author__password",
-    "author__last_login",
-    "author__date_joined",
-    "author__hire_date",
-    "author__skills",
-)
-
-
 def load_ticket(request: HttpRequest, pk: int, *, menus_joined: bool = True) -> Ticket:
     """The ticket if the user may see it (404 otherwise), with what the page shows of it.
 
     `menus_joined=False` leaves out category, priority and team, which the page takes from its field menus
     (`ticket_context` loads them anyway): on PostgreSQL, planning the seven-table join cost more than running it.
     """
-    related = ["customer__organization", "assignee", "sla"]
-    if menus_joined:
-        related += ["category", "priority", "team"]
-    return get_visible_ticket(request.user, pk, Ticket.objects.select_related(*related))
+    return ticket_reads.visible_ticket(request.user, pk, menus_joined=menus_joined)
 
 
 def visible_macros(user):
@@ -141,12 +129,8 @@ def ticket_context(
 
     `reply_text`, `reply_status`, `pending_macro`: what a macro filled into the reply form (not yet sent)."""
     user = request.user
-    tag_names = sorted(ticket.tags.values_list("name", flat=True))
-    timeline = list(
-        ticket.messages.select_related("author")
-        .defer(*_UNSHOWN_AUTHOR_COLUMNS)
-        .prefetch_related("attachments")
-    )
+    tag_names = ticket_reads.tag_names(ticket)
+    timeline = ticket_reads.timeline(ticket)
     can_work = user.has_perm("tickets.change_ticket")
     configuration = menus()  # one read of the shared configuration version for the whole page
     if form is None:
@@ -155,13 +139,7 @@ def ticket_context(
         )
     use_fast_widgets(form)
     _attach_menu_objects(ticket, form.options)
-    other_tickets = list(
-        visible_tickets(user)
-        .filter(customer_id=ticket.customer_id)
-        .exclude(pk=ticket.pk)
-        .only("id", "subject", "status", "created_at")  # all the side list shows
-        .order_by("-created_at")[:10]
-    )
+    other_tickets = ticket_reads.other_tickets(user, ticket)
     _label_other_tickets(other_tickets)
     return {
         "ticket": ticket,
@@ -271,7 +249,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 def update_fields(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the field panel: only the fields the agent changed are sent to the service."""
     ticket = load_ticket(request, pk)
-    tag_names = sorted(ticket.tags.values_list("name", flat=True))
+    tag_names = ticket_reads.tag_names(ticket)
     form = TicketFieldsForm(
         request.POST, ticket=ticket, options=field_options(request.user, ticket), tag_names=tag_names
     )
