@@ -55,8 +55,19 @@ def test_applying_a_macro_changes_nothing_stored(login, agent, ticket, urgent_pr
     # The form is filled instead: status preset, the other actions summarised and carried by a hidden field.
     assert '<option value="solved" selected>' in body
     assert f'<input type="hidden" name="macro" value="{macro.pk}">' in body
-    assert "when you send: set priority" in body and "add tags 转交" in body
+    assert "when you send: set status Solved; set priority" in body and "add tags 转交" in body
     assert 'id="ticket-fields"' not in body
+
+
+def test_a_macro_that_only_sets_a_status_says_so(login, agent, ticket):
+    """A macro whose only action is a status names it in its summary: the preset applies to an internal note
+    too, so the summary must not claim the macro changes nothing."""
+    macro = MacroFactory(name="问题已解决", body="x", actions={"status": "solved"})
+
+    body = login(agent).post(url(ticket), {"macro": macro.pk}, **HTMX).content.decode()
+
+    assert "when you send: set status Solved" in body
+    assert "changes no other field" not in body
 
 
 def test_sending_the_reply_applies_the_macro_actions_with_it(login, agent, ticket, urgent_priority):

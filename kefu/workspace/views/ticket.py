@@ -170,7 +170,7 @@ def reply_form_context(
         "reply_text": text,
         "reply_status": status,
         "pending_macro": pending_macro,
-        "pending_macro_summary": macro_summary(pending_macro) if pending_macro else "",
+        "pending_macro_summary": macro_summary(pending_macro, status) if pending_macro else "",
     }
 
 
@@ -276,11 +276,14 @@ def chosen_macro(request: HttpRequest, raw: str) -> Macro:
     return chosen
 
 
-def macro_summary(chosen: Macro) -> str:
-    """What sending will do besides the reply (the status is shown by the reply form's own menu)."""
+def macro_summary(chosen: Macro, status: str = "") -> str:
+    """What sending will do besides the reply. A status the macro preset in the reply form's menu is named
+    too: it applies to an internal note as well (as in Zendesk), so it must not go unnoticed."""
     changes = macro_changes(chosen.actions)
     given = changes.given()
     parts = []
+    if status and status == chosen.actions.get("status"):
+        parts.append(_("set status %(value)s") % {"value": Status(status).label})
     if given.get("priority"):
         parts.append(_("set priority %(value)s") % {"value": given["priority"]})
     if given.get("category"):
