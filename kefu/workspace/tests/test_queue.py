@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kefu.knowledge import search as knowledge_search
 from kefu.tests.factories import CustomerFactory, TicketFactory
 
 from .conftest import HTMX
@@ -283,13 +284,17 @@ def test_search_runs_the_same_number_of_queries_for_3_and_30_matching_tickets(
 
 
 @pytest.mark.django_db(transaction=True)  # committed configuration, read from the process's copy as in production
-def test_queue_query_count_is_small(login, agent, front_line, customer, django_assert_max_num_queries):
+def test_queue_query_count_is_small(
+    login, agent, front_line, customer, django_assert_max_num_queries, monkeypatch
+):
     _make_tickets(30, front_line, agent, customer)
     client = login(agent)
     client.get(URL)  # the process's copy of the menus (kefu.workspace.menus) is loaded once, not per request
+    # The tokenizer looks at the shared product dictionary at most every 2 s: on a slow box that look could
+    # fall in the request counted below, so it is held off (its cost is the knowledge search tests' concern).
+    monkeypatch.setattr(knowledge_search, "RECHECK_SECONDS", 3600.0)
 
-    # A search adds two (its ids, then those the filters keep) and, at most every 2 s, the tokenizer's
-    # look at the shared product dictionary.
+    # A search adds two queries: its ids, then those the filters keep.
     with django_assert_max_num_queries(9):
         response = client.get(URL, {"view": "all", "q": "订单"})
     assert len(numbers(response)) == 30
