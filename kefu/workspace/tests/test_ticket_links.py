@@ -84,6 +84,7 @@ def test_from_the_page_an_unknown_number_is_refused_in_the_pages_notice_area(log
     )
 
     assert refused.status_code == 404 and refused["HX-Retarget"] == "#flash"
+    assert "There is no ticket #999999 that you may see." in refused.content.decode()
     assert not TicketLink.objects.exists()
     page_html = client.get(page(ticket)).content.decode()
     assert f'hx-post="{reverse("workspace:link", args=[ticket.pk])}"' in page_html

@@ -24,7 +24,11 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("number", "").strip().lstrip("#")
     if not raw.isdecimal() or len(raw) > 18:
         raise InvalidInput(_("Enter a ticket number."), field="number")
-    other = get_visible_ticket(request.user, int(raw))
+    try:
+        other = get_visible_ticket(request.user, int(raw))
+    except NotFound:
+        message = _("There is no ticket #%(number)s that you may see.") % {"number": int(raw)}
+        raise NotFound(message) from None
     link_tickets(ticket=ticket, other=other, kind=LinkKind.RELATED, actor=request.user)
     messages.success(request, _("Linked to ticket #%(number)s.") % {"number": other.pk})
     return _back_to(request, ticket.pk)
