@@ -249,31 +249,42 @@ def post_visitor_file(*, conversation: Conversation, upload: UploadedFile, clien
     return _post_file(conversation=conversation, upload=upload, client_id=client_id, kind=AuthorKind.VISITOR)
 
 
-def post_agent_message(*, conversation: Conversation, actor, text: str, client_id: str = "") -> Posted:
-    """An agent's message; only the agent the chat is with may write."""
+def post_agent_message(
+    *, conversation: Conversation, actor, text: str, client_id: str = "", first_response: bool = True
+) -> Posted:
+    """An agent's message; only the agent the chat is with may write.
+
+    `first_response=False`: the caller records the chat's first response itself (`record_first_response`)
+    once the message is on its way (a socket does, after its pushes: a first answer's ticket update, SLA
+    clock and hints no longer delay the answer itself); `first_response_pending` tells whether it must."""
     if conversation.agent_id != actor.pk or conversation.status != ConversationStatus.ACTIVE:
         raise NotAllowed(_("This chat is not yours."))
     posted = _post(
         conversation=conversation, text=text, client_id=client_id, kind=AuthorKind.AGENT, author=actor
     )
-    if not posted.duplicate:
-        _first_response(conversation, posted.message)
+    if not posted.duplicate and first_response:
+        record_first_response(conversation, posted.message)
     return posted
 
 
-def _first_response(conversation: Conversation, message: ChatMessage) -> None:
-    """An agent's first chat message is the chat ticket's first response (its SLA clock stops); the bot's
-    answers are not. Known once per loaded conversation, so later messages cost no statement."""
+def first_response_pending(conversation: Conversation) -> bool:
+    """Whether an agent's message in this chat may still be its ticket's first response (no statement)."""
     if getattr(conversation, "_first_response_known", False):
-        return
+        return False
     if getattr(conversation, ANSWERED_COLUMN, None) is not None:  # loaded with the chat (load_conversation)
         conversation._first_response_known = True
-        return
+        return False
     ticket = conversation._state.fields_cache.get("ticket")
-    if ticket is None or ticket.first_response_at is None:
+    return ticket is None or ticket.first_response_at is None
+
+
+def record_first_response(conversation: Conversation, message: ChatMessage) -> None:
+    """An agent's first chat message is the chat ticket's first response (its SLA clock stops); the bot's
+    answers are not. Known once per loaded conversation, so later messages cost no statement."""
+    if first_response_pending(conversation):
         ticket_services.record_first_response(ticket_id=conversation.ticket_id, at=message.created_at)
-        if ticket is not None:
-            ticket.first_response_at = ticket.first_response_at or message.created_at
+        if (ticket := conversation._state.fields_cache.get("ticket")) is not None:
+            ticket.first_response_at = message.created_at
     conversation._first_response_known = True
 
 
@@ -514,6 +525,17 @@ def queue_position(*, conversation: Conversation) -> int:
     return counts["ahead"] + 1 if counts["me"] else 0
 
 
+def queue_positions() -> dict[int, int]:
+    """Every waiting chat's place (1 for the next to be served), in one query: when the queue moves, a
+    process tells all its waiting visitors their place from this instead of one query each."""
+    waiting = (
+        Conversation.objects.filter(status=ConversationStatus.QUEUED)
+        .order_by("-priority", "queued_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return {pk: place for place, pk in enumerate(waiting, start=1)}
+
+
 @dataclass(frozen=True)
 class QueueFigures:
     """What every waiting visitor's estimate shares: the average chat length and the agents present."""
@@ -547,12 +569,18 @@ def queue_figures() -> QueueFigures:
     return figures
 
 
-def queue_estimate(*, conversation: Conversation, figures: QueueFigures | None = None) -> tuple[int, int]:
+def queue_estimate(
+    *,
+    conversation: Conversation,
+    figures: QueueFigures | None = None,
+    positions: dict[int, int] | None = None,
+) -> tuple[int, int]:
     """(position in the queue, about how many minutes until an agent takes it); (0, 0) when not waiting.
 
-    One query for the position; the shared figures come with a queue move (`figures`) or from the cache.
+    The position from `positions` (`queue_positions`, shared by a queue move's visitors) or, for a chat not
+    there (queued since), one query; the shared figures come with a queue move (`figures`) or from the cache.
     """
-    position = queue_position(conversation=conversation)
+    position = (positions or {}).get(conversation.pk) or queue_position(conversation=conversation)
     if not position:
         return 0, 0
     figures = figures or queue_figures()

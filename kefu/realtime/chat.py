@@ -27,6 +27,8 @@ each open chat they had joined, and follows it again (kept per user in the cache
   {"type": "chat.error", "conversation": 5, "error": "taken"|"not_found"|"invalid", "message": "..."}
 """
 
+from uuid import uuid4
+
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
@@ -245,10 +247,14 @@ async def handle(consumer, content: dict) -> None:
     """One chat frame from an agent socket (`consumer` is an AgentConsumer with a staff user)."""
     kind = content["type"]
     # The chat's turn: its work and pushes wait for what its other sockets sent before (chat_work).
+    if kind == "chat.send":
+        async with chat_turn(content.get("conversation")):
+            answered = await _send_frame(consumer, content)
+        if answered is not None:  # a first answer: recorded once the message is out, outside the chat's turn
+            async with from_socket(consumer, skip=False):
+                await _record_first_response(*answered)
+        return
     async with chat_turn(content.get("conversation")):
-        if kind == "chat.send":
-            await _send_frame(consumer, content)
-            return
         conversation = await _conversation(content.get("conversation"), kind)
         if conversation is None or not await _allowed(consumer.user, kind, conversation):
             await _error(consumer, "not_found", content.get("conversation"))
@@ -264,21 +270,25 @@ async def handle(consumer, content: dict) -> None:
                 await _error(consumer, "invalid", conversation.pk, str(error.message))
 
 
-async def _send_frame(consumer, content: dict) -> None:
+async def _send_frame(consumer, content: dict) -> "Answered | None":
     """An agent's chat message, the busiest frame: the chat is loaded, checked and the message stored in one
-    call on a chat thread (not one for the load and one for the store); answers as `handle` would."""
+    call on a chat thread (not one for the load and one for the store); answers as `handle` would.
+
+    Returns the chat and message when this may be the chat's first answer, still to be recorded."""
     conversation_id = content.get("conversation")
     client_id = rules.clean_client_id(content.get("client_id"))
     text = rules.clean_text(content.get("text"))
     async with from_socket(consumer):  # the message is not pushed back to this socket (it gets the ack)
         try:
-            outcome, message_id = await _load_and_send(conversation_id, consumer.user, text, client_id)
+            outcome, message_id, answered = await _load_and_send(
+                conversation_id, consumer.user, text, client_id
+            )
         except Conflict as error:
             await _error(consumer, "taken", conversation_id, str(error.message))
-            return
+            return None
         except DomainError as error:
             await _error(consumer, "invalid", conversation_id, str(error.message))
-            return
+            return None
         if outcome == "ack":
             ack = {
                 "type": "chat.ack",
@@ -289,21 +299,42 @@ async def _send_frame(consumer, content: dict) -> None:
             await consumer.send_json(ack)
         else:
             await _error(consumer, outcome, conversation_id)
+    return answered
+
+
+Answered = tuple[Conversation, ChatMessage]
 
 
 @chat_database
-def _load_and_send(conversation_id, user, text: str | None, client_id: str | None) -> tuple[str, int | None]:
-    """("ack", the message id), or the error to answer: "not_found" (no such chat, or not this agent's:
-    only its agent may write in it) before "invalid" (an unusable text or client id)."""
+def _load_and_send(
+    conversation_id, user, text: str | None, client_id: str | None
+) -> tuple[str, int | None, Answered | None]:
+    """("ack", the message id, (chat, message) when it may be the chat's first answer), or the error to
+    answer: "not_found" (no such chat, or not this agent's: only its agent may write in it) before
+    "invalid" (an unusable text or client id).
+
+    A first answer's ticket update (its SLA clock stops, staff consoles hear of it) is left to the caller:
+    done here, it delayed the answer's own push by its statements and jobs (in the embedded layout the jobs
+    run in this thread)."""
     conversation = _load(conversation_id, "chat.send")
     if conversation is None or conversation.agent_id != user.pk:
-        return "not_found", None
+        return "not_found", None, None
     if client_id is None or text is None:
-        return "invalid", None
+        return "invalid", None, None
     posted = services.post_agent_message(
-        conversation=conversation, actor=user, text=text, client_id=client_id
+        conversation=conversation,
+        actor=user,
+        text=text,
+        client_id=client_id,
+        first_response=False,
     )
-    return "ack", posted.message.pk
+    pending = not posted.duplicate and services.first_response_pending(conversation)
+    return "ack", posted.message.pk, (conversation, posted.message) if pending else None
+
+
+@chat_database
+def _record_first_response(conversation: Conversation, message: ChatMessage) -> None:
+    services.record_first_response(conversation, message)
 
 
 async def _allowed(user, kind: str, conversation: Conversation) -> bool:
@@ -474,7 +505,8 @@ def requeue_message() -> dict:
     """The layer message that tells waiting visitors the queue moved, with the figures they all share
     (computed once here, not once per visitor): each visitor then only counts its own place."""
     figures = services.queue_figures()
-    return {"type": "kefu.requeue", "figures": [figures.handle_seconds, figures.agents]}
+    # `move` names this move: a process's visitors share one query of every waiting chat's place for it
+    return {"type": "kefu.requeue", "figures": [figures.handle_seconds, figures.agents], "move": uuid4().hex}
 
 
 async def queue_moved(layer) -> None:

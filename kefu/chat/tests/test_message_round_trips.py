@@ -127,3 +127,42 @@ def test_loading_a_chat_by_id_gives_the_row_as_stored_or_none(chat):
     assert loaded == chat and loaded.status == chat.status and loaded.prechat == chat.prechat
     assert loaded.queued_at == Conversation.objects.get(pk=chat.pk).queued_at
     assert services.load_conversation(chat.pk + 1000) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_answer_left_to_the_caller_is_stored_alone_and_recorded_when_the_caller_asks(chat, agent):
+    """A socket stores an agent's first answer without its ticket work (`first_response=False`: the answer's
+    push does not wait for the ticket UPDATE and the SLA job), then records it: at the message's own time,
+    once — a second call (or a later message) costs no statement."""
+    from kefu.tickets.events import TicketUpdated
+
+    loaded = services.load_conversation(chat.pk)
+    with CaptureQueriesContext(connection) as queries:
+        posted = services.post_agent_message(
+            conversation=loaded, actor=agent, text="您好", client_id="a1", first_response=False
+        )
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT", "SELECT"]
+    chat.ticket.refresh_from_db()
+    assert chat.ticket.first_response_at is None
+    assert services.first_response_pending(loaded)
+
+    emitted = []
+    with monkeypatch_emit(emitted):
+        services.record_first_response(loaded, posted.message)
+        with CaptureQueriesContext(connection) as again:
+            services.record_first_response(loaded, posted.message)
+
+    chat.ticket.refresh_from_db()
+    assert chat.ticket.first_response_at == posted.message.created_at
+    assert [type(event) for event in emitted] == [TicketUpdated] and again.captured_queries == []
+    assert not services.first_response_pending(loaded)
+
+
+def monkeypatch_emit(emitted: list):
+    """Collect the events `tickets.services` emits (and still emit them)."""
+    from unittest import mock
+
+    from kefu.tickets import services as ticket_services
+
+    real = ticket_services.emit
+    return mock.patch.object(ticket_services, "emit", lambda event: (emitted.append(event), real(event)))

@@ -40,3 +40,18 @@ def test_figures_handed_in_by_a_queue_move_cost_no_query(site, django_assert_num
 
     with django_assert_num_queries(1):
         assert services.queue_estimate(conversation=conversation, figures=figures) == (1, 10)
+
+
+def test_every_waiting_chats_place_is_one_query_in_serving_order(site, agent, django_assert_num_queries):
+    """Higher priority first, then the longest wait; chats no longer waiting have no place."""
+    first = services.start_conversation(site=site, visitor_id="v1", text="a")
+    second = services.start_conversation(site=site, visitor_id="v2", text="b")
+    taken = services.start_conversation(site=site, visitor_id="v3", text="c")
+    urgent = services.start_conversation(site=site, visitor_id="v4", text="d")
+    services.Conversation.objects.filter(pk=urgent.pk).update(priority=1)
+    services.accept(conversation=taken, actor=agent)
+
+    with django_assert_num_queries(1):
+        places = services.queue_positions()
+    assert places == {urgent.pk: 1, first.pk: 2, second.pk: 3}
+    assert [services.queue_position(conversation=c) for c in (urgent, first, second)] == [1, 2, 3]

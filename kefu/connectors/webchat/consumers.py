@@ -134,8 +134,25 @@ def _missed(conversation: Conversation, last_seen: int) -> list[dict]:
 
 
 @database_sync_to_async
-def _estimate(conversation: Conversation, figures: services.QueueFigures | None) -> tuple[int, int]:
-    return services.queue_estimate(conversation=conversation, figures=figures)
+def _estimate(
+    conversation: Conversation, figures: services.QueueFigures | None, move: str | None = None
+) -> tuple[int, int]:
+    return estimate_after_move(conversation, figures, move)
+
+
+# The last queue move this process heard of and every waiting chat's place then (runs on the one database
+# thread of `database_sync_to_async`): a move's thousand waiting visitors cost one query, not a thousand.
+_last_move: list = [None, {}]
+
+
+def estimate_after_move(
+    conversation: Conversation, figures: services.QueueFigures | None, move: str | None
+) -> tuple[int, int]:
+    if move is None:
+        return services.queue_estimate(conversation=conversation, figures=figures)
+    if _last_move[0] != move:
+        _last_move[:] = [move, services.queue_positions()]
+    return services.queue_estimate(conversation=conversation, figures=figures, positions=_last_move[1])
 
 
 @database_sync_to_async
@@ -448,8 +465,10 @@ class VisitorConsumer(KefuJsonWebsocketConsumer):
             agent_id, frame = offer
             await self.channel_layer.group_send(groups.user(agent_id), push_message("chat.offer", frame))
 
-    async def _send_position(self, figures: services.QueueFigures | None = None) -> None:
-        position, minutes = await _estimate(self.conversation, figures)
+    async def _send_position(
+        self, figures: services.QueueFigures | None = None, move: str | None = None
+    ) -> None:
+        position, minutes = await _estimate(self.conversation, figures, move)
         if position:
             await self.send_json({"type": "queue", "position": position, "minutes": minutes})
             if not self.waiting:
@@ -472,11 +491,13 @@ class VisitorConsumer(KefuJsonWebsocketConsumer):
     async def kefu_requeue(self, message: dict) -> None:
         """The queue moved (a chat was taken or left it): tell this waiting visitor their new place.
 
-        The message carries the figures all waiting visitors share (computed once by the sender), so each
-        visitor costs one query: its own position."""
+        The message carries the figures all waiting visitors share (computed once by the sender) and names
+        the move, so the process's waiting visitors share one query of their places."""
         if self.conversation is not None:
             figures = message.get("figures")
-            await self._send_position(services.QueueFigures(*figures) if figures else None)
+            await self._send_position(
+                services.QueueFigures(*figures) if figures else None, message.get("move")
+            )
 
     async def _error(self, code: str, client_id: Any = None, text: str = "") -> None:
         with translation.override(self.language):

@@ -1,5 +1,5 @@
-"""When the queue moves, each waiting visitor hears their new place for one query of their own: the figures
-all estimates share travel with the move, computed once."""
+"""When the queue moves, each waiting visitor hears their new place: one query of every waiting chat's place
+per process and move, shared by its visitors; the figures all estimates share travel with the move."""
 
 import pytest
 from channels.db import database_sync_to_async
@@ -16,7 +16,7 @@ from .test_visitor_socket import greeted
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_queue_move_costs_one_query_per_waiting_visitor(site):
+def test_a_queue_move_costs_one_query_for_all_waiting_visitors(site):
     async def scenario():
         visitors = []
         for n in range(4):
@@ -35,7 +35,7 @@ def test_a_queue_move_costs_one_query_per_waiting_visitor(site):
         await database_sync_to_async(queries.__exit__)(None, None, None)
         assert places == [1, 2, 3, 4]
         sql = await database_sync_to_async(lambda: [q["sql"] for q in queries.captured_queries])()
-        assert len(sql) == 4, sql
+        assert len(sql) == 1, sql
         for visitor in visitors:
             await visitor.disconnect()
 
@@ -60,3 +60,23 @@ def test_taking_a_chat_moves_the_others_up(site, online_agent, login):
             await socket.disconnect()
 
     run(scenario)
+
+
+def test_a_chat_queued_after_the_moves_places_were_read_still_hears_its_own_place(site):
+    """The places a move read are shared; a chat that joined the queue since (not among them) counts its own
+    place instead of being told it no longer waits."""
+    from kefu.chat import services
+    from kefu.connectors.webchat.consumers import estimate_after_move
+
+    first = services.start_conversation(site=site, visitor_id="v1", text="a")
+    figures = services.QueueFigures(handle_seconds=600.0, agents=1)
+    assert estimate_after_move(first, figures, "move-1") == (1, 10)
+    later = services.start_conversation(site=site, visitor_id="v2", text="b")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert estimate_after_move(first, figures, "move-1") == (1, 10)
+    assert queries.captured_queries == []  # the move's places, read once
+    with CaptureQueriesContext(connection) as queries:
+        assert estimate_after_move(later, figures, "move-1") == (2, 20)
+    assert len(queries.captured_queries) == 1  # its own place
+    assert estimate_after_move(later, figures, "move-2") == (2, 20)  # a new move reads the places again
