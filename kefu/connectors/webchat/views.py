@@ -1,6 +1,8 @@
 """The widget's files (served at a stable URL a site owner pastes once), the visitor's upload endpoint,
 chat attachments behind signed links, and a demo page that embeds the widget."""
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -57,22 +59,31 @@ def _cors(response: HttpResponse, origin: str) -> HttpResponse:
     return response
 
 
-@csrf_exempt  # no cookies are involved: the visitor is the signed token in the form
-@require_http_methods(["POST", "OPTIONS"])
-def upload(request: HttpRequest, site_key: str) -> HttpResponse:
+def widget_post(handle: Callable[[HttpRequest, ChatSite], JsonResponse]) -> Callable[..., HttpResponse]:
+    """A POST the widget sends from the customer's site: the chat site must exist and allow the page's
+    origin (403 JSON otherwise), the browser's preflight is answered, and `handle(request, site)` answers in
+    the visitor's language (`lang`), with the CORS headers. No cookies are involved: the visitor is the
+    signed token in the form, so there is no CSRF token either."""
+
+    @csrf_exempt
+    @require_http_methods(["POST", "OPTIONS"])
+    @functools.wraps(handle)
+    def view(request: HttpRequest, site_key: str) -> HttpResponse:
+        origin = request.headers.get("Origin", "")
+        site = ChatSite.objects.filter(key=site_key[:32], is_active=True).first()
+        if site is None or not site.allows_origin(origin):
+            return JsonResponse({"error": "forbidden"}, status=403)
+        if request.method == "OPTIONS":
+            return _cors(HttpResponse(status=204), origin)
+        with translation.override("en" if request.POST.get("lang") == "en" else "zh-hans"):
+            return _cors(handle(request, site), origin)
+
+    return view
+
+
+@widget_post
+def upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
     """A visitor's image or file: stored as a chat message and pushed like one; JSON `{"id", "file"}`."""
-    origin = request.headers.get("Origin", "")
-    site = ChatSite.objects.filter(key=site_key[:32], is_active=True).first()
-    if site is None or not site.allows_origin(origin):
-        return JsonResponse({"error": "forbidden"}, status=403)
-    if request.method == "OPTIONS":
-        return _cors(HttpResponse(status=204), origin)
-    lang = request.POST.get("lang", "")
-    with translation.override("en" if lang == "en" else "zh-hans"):
-        return _cors(_store_upload(request, site), origin)
-
-
-def _store_upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
     visitor_id = read_token(site, request.POST.get("token"))
     conversation = services.open_conversation(site=site, visitor_id=visitor_id) if visitor_id else None
     upload = request.FILES.get("file")
@@ -89,21 +100,9 @@ def _store_upload(request: HttpRequest, site: ChatSite) -> JsonResponse:
     return JsonResponse({"id": posted.message.pk, "client_id": client_id, "file": data["file"]})
 
 
-@csrf_exempt  # no cookies are involved: the visitor is the signed token in the form
-@require_http_methods(["POST", "OPTIONS"])
-def survey(request: HttpRequest, site_key: str) -> HttpResponse:
+@widget_post
+def survey(request: HttpRequest, site: ChatSite) -> JsonResponse:
     """The visitor's rating of their ended chat (`token`, `conversation`, `csat` 1–5, `comment`): JSON."""
-    origin = request.headers.get("Origin", "")
-    site = ChatSite.objects.filter(key=site_key[:32], is_active=True).first()
-    if site is None or not site.allows_origin(origin):
-        return JsonResponse({"error": "forbidden"}, status=403)
-    if request.method == "OPTIONS":
-        return _cors(HttpResponse(status=204), origin)
-    with translation.override("en" if request.POST.get("lang") == "en" else "zh-hans"):
-        return _cors(_answer_survey(request, site), origin)
-
-
-def _answer_survey(request: HttpRequest, site: ChatSite) -> JsonResponse:
     visitor_id = read_token(site, request.POST.get("token"))
     if visitor_id is None:
         return JsonResponse({"error": "forbidden"}, status=403)
