@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, Q
 from django.forms import Form
@@ -477,7 +477,7 @@ def _type_name(label: str) -> str:
 def _field_name(model: type[Model] | None, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name) if model is not None else name
-    except Exception:  # FieldDoesNotExist, or a relation without a verbose name: the stored name
+    except (FieldDoesNotExist, AttributeError):  # no such field, or a reverse relation: the stored name
         return name
 
 
