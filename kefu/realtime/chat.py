@@ -249,10 +249,12 @@ async def handle(consumer, content: dict) -> None:
     # The chat's turn: its work and pushes wait for what its other sockets sent before (chat_work).
     if kind == "chat.send":
         async with chat_turn(content.get("conversation")):
-            answered = await _send_frame(consumer, content)
-        if answered is not None:  # a first answer: recorded once the message is out, outside the chat's turn
-            async with from_socket(consumer, skip=False):
-                await _record_first_response(*answered)
+            answered = await _send_frame(consumer, content)  # acked and pushed when it returns
+            if answered is not None:  # a first answer: recorded once the message is out
+                # Still within the chat's turn: every write about one chat keeps to it, so a visitor's
+                # next message never races this ticket update (SQLite has one writer).
+                async with from_socket(consumer, skip=False):
+                    await _record_first_response(*answered)
         return
     async with chat_turn(content.get("conversation")):
         conversation = await _conversation(content.get("conversation"), kind)
@@ -332,7 +334,7 @@ def _load_and_send(
     return "ack", posted.message.pk, (conversation, posted.message) if pending else None
 
 
-@chat_database
+@database_sync_to_async  # not a busy frame's call: the chat threads stay for messages
 def _record_first_response(conversation: Conversation, message: ChatMessage) -> None:
     services.record_first_response(conversation, message)
 
