@@ -54,3 +54,13 @@ def _isolated_side_effects(settings, _media_root: Path) -> None:
     # Counters such as login-failure limits live in the cache: a private one, emptied for every test.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+
+
+@pytest.fixture
+def steady_search_dictionary(monkeypatch) -> None:
+    """The tokenizer looks at the shared product dictionary (`knowledge.search.sync_user_dictionary`) at most
+    every 2 s. Statement-counting tests hold that look off: on a slow box it could fall inside one counted run
+    and not another. Its own cost is the knowledge search tests' concern."""
+    from kefu.knowledge import search
+
+    monkeypatch.setattr(search, "RECHECK_SECONDS", float("inf"))

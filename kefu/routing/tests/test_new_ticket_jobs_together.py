@@ -146,7 +146,7 @@ def test_new_tickets_jobs_run_together_end_as_run_one_by_one(
     capture = django_capture_on_commit_callbacks
     ids = _open_tickets(agent, capture)
     jobs = queued[:]
-    before = transaction.savepoint()
+    before = transaction.savepoint_create()
 
     _drain(queued, _one_by_one, capture)
     alone = _outcome(ids)
@@ -177,7 +177,7 @@ def test_a_batch_run_again_changes_nothing(capped_desk, agent, queued, django_ca
 
 
 def test_without_rules_or_model_a_batch_costs_the_same_statements_for_three_or_six_tickets(
-    agent, front_line, queued, django_capture_on_commit_callbacks, monkeypatch
+    agent, front_line, queued, django_capture_on_commit_callbacks, monkeypatch, steady_search_dictionary
 ):
     capture = django_capture_on_commit_callbacks
     ensure_default_policies()
