@@ -56,11 +56,11 @@ def _isolated_side_effects(settings, _media_root: Path) -> None:
     cache.clear()
 
 
-@pytest.fixture
-def steady_search_dictionary(monkeypatch) -> None:
+@pytest.fixture(autouse=True)
+def _steady_search_dictionary(monkeypatch) -> None:
     """The tokenizer looks at the shared product dictionary (`knowledge.search.sync_user_dictionary`) at most
-    every 2 s. Statement-counting tests hold that look off: on a slow box it could fall inside one counted run
-    and not another. Its own cost is the knowledge search tests' concern."""
+    every 2 s. Tests hold that look off: on a slow box it fell inside one statement-counted run and not in
+    another. Tests of the dictionary itself sync it with `force=True`."""
     from kefu.knowledge import search
 
     monkeypatch.setattr(search, "RECHECK_SECONDS", float("inf"))

@@ -104,7 +104,7 @@ def _open_ticket(agent, subject: str, text: str, capture) -> list:
 
 
 def test_each_listener_of_a_new_tickets_job_runs_its_pinned_number_of_statements(
-    routed_desk, agent, monkeypatch, django_capture_on_commit_callbacks, steady_search_dictionary
+    routed_desk, agent, monkeypatch, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
     config_cache.settle()  # the set-up's configuration is committed, as in a running worker

@@ -177,7 +177,7 @@ def test_a_batch_run_again_changes_nothing(capped_desk, agent, queued, django_ca
 
 
 def test_without_rules_or_model_a_batch_costs_the_same_statements_for_three_or_six_tickets(
-    agent, front_line, queued, django_capture_on_commit_callbacks, monkeypatch, steady_search_dictionary
+    agent, front_line, queued, django_capture_on_commit_callbacks, monkeypatch
 ):
     capture = django_capture_on_commit_callbacks
     ensure_default_policies()

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.knowledge import search as knowledge_search
 from kefu.tests.factories import CustomerFactory, TicketFactory
 
 from .conftest import HTMX
@@ -259,16 +258,13 @@ def test_search_runs_the_same_number_of_queries_for_3_and_30_matching_tickets(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kefu.knowledge import search as knowledge_search
 
     # given 3 matching tickets, count the search page's queries
     client = login(agent)
     for i in range(3):
         TicketFactory(customer=CustomerFactory(), team=front_line, subject=f"退款 {i}")
     params = {"view": "all", "q": "退款"}
-    client.get(URL, params)  # warm: session, permissions and the tokenizer's product dictionary
-    # The dictionary is looked at again every 2 s: not during this test, whatever its speed.
-    monkeypatch.setattr(knowledge_search, "RECHECK_SECONDS", 10**9)
+    client.get(URL, params)  # warm: session and permissions (the product dictionary is held off: kefu/conftest.py)
     with CaptureQueriesContext(connection) as few:
         small = client.get(URL, params)
     # when 27 more tickets of other customers match, with tags
@@ -290,9 +286,6 @@ def test_queue_query_count_is_small(
     _make_tickets(30, front_line, agent, customer)
     client = login(agent)
     client.get(URL)  # the process's copy of the menus (kefu.workspace.menus) is loaded once, not per request
-    # The tokenizer looks at the shared product dictionary at most every 2 s: on a slow box that look could
-    # fall in the request counted below, so it is held off (its cost is the knowledge search tests' concern).
-    monkeypatch.setattr(knowledge_search, "RECHECK_SECONDS", 3600.0)
 
     # A search adds two queries: its ids, then those the filters keep.
     with django_assert_max_num_queries(9):
