@@ -13,7 +13,7 @@ def connect() -> None:
     from kefu.tickets.events import MessageAdded, TicketAssigned, TicketCreated, TicketUpdated
 
     # Live updates: watchers of the ticket get `ticket.changed`, every staff socket a `queue.changed` hint
-    # (a new ticket's "created" frame goes with its first message's: one push per new ticket, not two).
+    # (a new ticket, watched by nobody yet, only the hint: sent by its first message's listener).
     subscribe(MessageAdded, realtime.message_added)
     subscribe(TicketUpdated, realtime.ticket_updated)
     subscribe(TicketAssigned, realtime.ticket_assigned)

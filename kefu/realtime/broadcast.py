@@ -89,7 +89,9 @@ def broadcast_many(sends: Sends) -> None:
 
     Inside a consumer's `from_socket` block they are handed to the consumer to send; otherwise they run
     concurrently (one wait for all, not one per group). Errors are logged and swallowed like `broadcast`'s.
-    A caller waits for all of them, so successive calls arrive in order.
+    A caller waits for all of them, so successive calls arrive in order; over the network layer, bare hints
+    (COALESCED_HINTS) are the exception: they go to the sender loop unwaited (`_SenderLoop.hint`), so a
+    request that opens a ticket (whose only push is the queue hint) never waits for Redis.
     """
     socket = _socket.get()
     if socket is not None:
@@ -98,14 +100,23 @@ def broadcast_many(sends: Sends) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    if isinstance(layer, InMemoryChannelLayer):
-        # Its groups live in this process: a group without sockets needs no hop to the event loop (in a
-        # process that serves no sockets, like a test or a command, that hop would build a loop per call).
-        sends = [(group, message) for group, message in sends if layer.groups.get(group)]
-    if not sends:
-        return
+    in_memory = isinstance(layer, InMemoryChannelLayer)
     try:
-        if isinstance(layer, InMemoryChannelLayer):
+        if in_memory:
+            # Its groups live in this process: a group without sockets needs no hop to the event loop (in a
+            # process that serves no sockets, like a test or a command, that hop would build a loop per call).
+            sends = [(group, message) for group, message in sends if layer.groups.get(group)]
+        else:
+            waited = []
+            for group, message in sends:
+                if _hint_key(group, message) in COALESCED_HINTS:
+                    _sender.hint(layer, group, message)
+                else:
+                    waited.append((group, message))
+            sends = waited
+        if not sends:
+            return
+        if in_memory:
             async_to_sync(_send_all)(layer, sends)
         else:
             _sender.run(_send_all(layer, sends), timeout=PUSH_TIMEOUT)
@@ -155,10 +166,14 @@ _hints: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str
 _late_sends: set[asyncio.Task] = set()  # the held-back hints being sent (a task needs a strong reference)
 
 
+def _hint_key(group: str, message: dict) -> tuple[str, str]:
+    return group, message.get("frame", {}).get("type") or message.get("type")
+
+
 def _held_back(layer, group: str, message: dict) -> bool:
     """True when a coalesced hint is not sent now because one went out less than HINT_EVERY ago: the latest
     one held back goes out when that window ends."""
-    key = (group, message.get("frame", {}).get("type") or message.get("type"))
+    key = _hint_key(group, message)
     if key not in COALESCED_HINTS:
         return False
     loop = asyncio.get_running_loop()
@@ -210,6 +225,38 @@ class _SenderLoop:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        # Coalesced hints (COALESCED_HINTS) from any thread: the newest one not yet sent per (group, kind), and
+        # the kinds whose window is open on the loop (one went out less than HINT_EVERY ago, or is going out).
+        self._hints_lock = threading.Lock()
+        self._pending: dict[tuple[str, str], tuple[Any, dict]] = {}
+        self._open: set[tuple[str, str]] = set()
+
+    def hint(self, layer, group: str, message: dict) -> None:
+        """Send a bare hint without waiting for it: at once when none of its kind went out within HINT_EVERY,
+        else the newest one held back when that window ends. The caller's thread only takes a lock: the
+        first hint of a quiet spell wakes the loop, the rest wait for its timer."""
+        loop = self._running_loop()
+        key = _hint_key(group, message)
+        with self._hints_lock:
+            self._pending[key] = (layer, message)
+            if key in self._open:
+                return
+            self._open.add(key)
+        loop.call_soon_threadsafe(self._send_hint, loop, key)
+
+    def _send_hint(self, loop: asyncio.AbstractEventLoop, key: tuple[str, str]) -> None:
+        """On the loop: send the newest hint of this kind, if any came since the last, and look again after
+        HINT_EVERY; a window without one closes (the next hint is sent at once)."""
+        with self._hints_lock:
+            held = self._pending.pop(key, None)
+            if held is None:
+                self._open.discard(key)
+                return
+        layer, message = held
+        task = loop.create_task(_send_in_order(layer, key[0], [message]))
+        _late_sends.add(task)
+        task.add_done_callback(_late_sends.discard)
+        loop.call_later(HINT_EVERY, self._send_hint, loop, key)
 
     def run(self, coroutine: Coroutine, *, timeout: float) -> None:
         future = asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
@@ -224,6 +271,9 @@ class _SenderLoop:
             if self._loop is None or self._pid != os.getpid():  # a forked worker needs a thread of its own
                 self._loop = asyncio.new_event_loop()
                 self._pid = os.getpid()
+                with self._hints_lock:  # the parent's loop (and its timers) did not come along with the fork
+                    self._pending.clear()
+                    self._open.clear()
                 threading.Thread(
                     target=self._loop.run_forever, name="kefu-realtime-push", daemon=True
                 ).start()

@@ -8,7 +8,7 @@ Frames from the browser (JSON objects):
 Frames to the browser:
   {"type": "hello", "user": 7}                         after connecting: the socket's own user id
   {"type": "presence", "ticket": 12, "viewers": [{"id": 7, "name": "王芳", "replying": false}, ...]}
-  {"type": "ticket.changed", "ticket": 12, "what": "message"|"updated"|"assigned"|"created", "actor": 9, ...}
+  {"type": "ticket.changed", "ticket": 12, "what": "message"|"updated"|"assigned", "actor": 9, ...}
   {"type": "queue.changed"}                            some ticket list may have changed
   {"type": "notifications.changed"}                    this user's notifications changed (recount the bell)
   {"type": "unwatched", "ticket": 12}                  access to the ticket was lost

@@ -17,11 +17,13 @@ ACCESS_FIELDS = frozenset({"team", "assignee"})
 
 
 def message_added(event: MessageAdded) -> None:
-    # A new ticket (TicketCreated has no listener here) is announced by its first message: the "created"
-    # frame goes out with the "message" frame and the queue hint in the same layer call.
-    created = [{"what": "created", "actor": None}] if event.opens_ticket else []
+    if event.opens_ticket:
+        # A new ticket (TicketCreated has no listener here) has no watchers yet: nobody could open its page
+        # before this commit. Only the queues hear of it, through the bare hint, which no request waits for.
+        broadcast_many([(groups.QUEUE, push_message("queue.changed", {}))])
+        return
     added = {"what": "message", "actor": event.actor_id, "kind": event.kind, "message": event.message_id}
-    _changed(event.ticket_id, *created, added)
+    _changed(event.ticket_id, added)
 
 
 def ticket_updated(event: TicketUpdated) -> None:

@@ -169,3 +169,75 @@ def test_frames_that_are_not_bare_hints_are_never_held_back(layer):
         return offers, "agent!1" in layer.channels
 
     assert async_to_sync(scenario)() == ([0, 1, 2], False)  # three offers, one hint (one more comes later)
+
+
+class RecordingNetworkLayer:
+    """Stands for the Redis layer (not the in-process one): records what each group was sent, from any loop."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.sent: list[tuple[str, dict]] = []
+        self.arrived = threading.Condition()
+
+    async def group_send(self, group, message):
+        with self.arrived:
+            self.sent.append((group, message))
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int) -> list[tuple[str, dict]]:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.sent) >= count, timeout=10), self.sent
+            return list(self.sent)
+
+
+@pytest.fixture
+def network_layer(monkeypatch) -> RecordingNetworkLayer:
+    layer = RecordingNetworkLayer()
+    monkeypatch.setattr(broadcast_module, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(broadcast_module, "_sender", broadcast_module._SenderLoop())  # a loop of its own
+    return layer
+
+
+def test_bare_hints_over_the_network_layer_are_not_waited_for(network_layer, monkeypatch):
+    """A request that opens a ticket pushes only the queue hint: it hands it over and goes on, while a
+    ticket's own frames are still waited for (their order matters)."""
+    waited: list[list[str]] = []
+    original_run = broadcast_module._sender.run
+
+    def run(coroutine, *, timeout):
+        waited.append(["waited"])
+        return original_run(coroutine, timeout=timeout)
+
+    monkeypatch.setattr(broadcast_module._sender, "run", run)
+
+    broadcast_many([("queue", push_message("queue.changed", {}))])
+    assert waited == []
+    assert network_layer.wait_for(1) == [("queue", push_message("queue.changed", {}))]
+
+    broadcast_many([("ticket.1", push_message("ticket.changed", {"ticket": 1, "what": "message"}))])
+    assert waited == [["waited"]]
+
+
+def test_a_burst_of_hints_from_sync_code_sends_the_first_at_once_and_the_newest_when_the_window_ends(
+    network_layer, monkeypatch
+):
+    """Every request of a busy process hints the queues; they hear it at once, then once per window."""
+    import time
+
+    monkeypatch.setattr(broadcast_module, "HINT_EVERY", 1.5)  # long enough for a slow box
+    broadcast_many([("chat-waiting", {"type": "kefu.requeue", "figures": [60, 1]})])
+    network_layer.wait_for(1)
+    for figures in ([90, 2], [120, 3]):  # within the window: held back, the newest kept
+        broadcast_many([("chat-waiting", {"type": "kefu.requeue", "figures": figures})])
+
+    sent = network_layer.wait_for(2)
+    assert [message["figures"] for _group, message in sent] == [[60, 1], [120, 3]]
+    # A window without hints closes: the next hint goes out at once, not one window later.
+    deadline = time.monotonic() + 10
+    while broadcast_module._sender._open and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not broadcast_module._sender._open
+    broadcast_many([("chat-waiting", {"type": "kefu.requeue", "figures": [30, 1]})])
+    assert network_layer.wait_for(3)[-1][1]["figures"] == [30, 1]
+    assert len(network_layer.sent) == 3
