@@ -57,10 +57,16 @@ def _isolated_side_effects(settings, _media_root: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _steady_search_dictionary(monkeypatch) -> None:
-    """The tokenizer looks at the shared product dictionary (`knowledge.search.sync_user_dictionary`) at most
-    every 2 s. Tests hold that look off: on a slow box it fell inside one statement-counted run and not in
-    another. Tests of the dictionary itself sync it with `force=True`."""
+def _no_timed_refreshes(monkeypatch) -> None:
+    """Per-process copies that a running process refreshes on a timer are not refreshed during tests: on a
+    slow box such a refresh fell inside one statement-counted run and not in another (CI failed on it).
+    - the tokenizer's look at the shared product dictionary (`knowledge.search.sync_user_dictionary`, every
+      2 s; tests of the dictionary sync it with `force=True`);
+    - configuration copies with a process-local cache (`core.config_cache.LOCAL_MAX_AGE`, 10 s: only the other
+      process of the embedded set-up needs it; within a process the shared version reloads them).
+    """
+    from kefu.core import config_cache
     from kefu.knowledge import search
 
     monkeypatch.setattr(search, "RECHECK_SECONDS", float("inf"))
+    monkeypatch.setattr(config_cache, "LOCAL_MAX_AGE", float("inf"))

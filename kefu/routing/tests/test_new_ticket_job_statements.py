@@ -108,7 +108,6 @@ def test_each_listener_of_a_new_tickets_job_runs_its_pinned_number_of_statements
 ):
     capture = django_capture_on_commit_callbacks
     config_cache.settle()  # the set-up's configuration is committed, as in a running worker
-    monkeypatch.setattr(config_cache, "LOCAL_MAX_AGE", float("inf"))  # a slow run must not expire the copies
     # A first ticket warms the per-process caches, as in a running worker.
     _run_jobs(_open_ticket(agent, "投诉", "快递员态度恶劣，我要投诉！", capture), capture)
     queued = _open_ticket(agent, "订单", "我的订单还没有发货", capture)

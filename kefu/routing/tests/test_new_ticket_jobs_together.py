@@ -136,7 +136,6 @@ def capped_desk(routed_desk, front_line, monkeypatch):  # noqa: F811 - the impor
         team.save()
     UserFactory(roles=[roles.AGENT], teams=[routed_desk["order"]], presence=Presence.ONLINE)
     config_cache.settle()  # the set-up's configuration is committed, as in a running worker
-    monkeypatch.setattr(config_cache, "LOCAL_MAX_AGE", float("inf"))
     return routed_desk
 
 
@@ -182,7 +181,6 @@ def test_without_rules_or_model_a_batch_costs_the_same_statements_for_three_or_s
     capture = django_capture_on_commit_callbacks
     ensure_default_policies()
     config_cache.settle()
-    monkeypatch.setattr(config_cache, "LOCAL_MAX_AGE", float("inf"))  # a slow run must not expire the copies
     _open_tickets(agent, capture, TEXTS[:1])
     _drain(queued, run_queued_batches, capture)  # warms the per-process copies, as in a running worker
     counts = []
