@@ -198,9 +198,12 @@ def _read_response(sock: socket.socket, buf: bytearray) -> tuple[int, bool]:
     return status, keep
 
 
-def _worker(args: tuple) -> tuple[list[float], dict, float]:
-    """One client connection: warm up for `warmup` s (unrecorded), then send requests for `duration` s."""
+def _worker(args: tuple) -> tuple[list[float], dict, float, int, float]:
+    """One client connection: warm up for `warmup` s (unrecorded), then send requests for `duration` s.
+    Returns the recorded latencies, the failures by kind, the recorded seconds, every request sent (warm-up
+    included) and the CPU seconds this client process spent."""
     port, method, path, headers, body_template, duration, warmup, worker_id = args
+    cpu_began = time.process_time()
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "".join(
         f"{k}: {v}\r\n" for k, v in headers.items()
     )
@@ -257,7 +260,7 @@ def _worker(args: tuple) -> tuple[list[float], dict, float]:
             # One request takes longer than the run: it already warmed the code, so count it.
             measuring, deadline = True, time.monotonic()
     sock.close()
-    return latencies, problems, time.monotonic() - began
+    return latencies, problems, time.monotonic() - began, i, time.process_time() - cpu_began
 
 
 _POOL: ProcessPoolExecutor | None = None
@@ -315,24 +318,117 @@ def load(
     duration: float,
     body: str = "",
     warmup: float = 0.0,
+    meter: CpuMeter | None = None,
 ) -> dict:
     jobs = [(port, method, path, headers, body, duration, warmup, w) for w in range(concurrency)]
+    before = meter.read() if meter else {}
     results = list(pool().map(_worker, jobs))
+    if meter:
+        meter.settle()
     problems: dict[str, int] = {}
-    for _lat, p, _wall in results:
+    for _lat, p, _wall, _sent, _cpu in results:
         for k, v in p.items():
             problems[k] = problems.get(k, 0) + v
     wall = max(r[2] for r in results)
-    return summarize([x for r in results for x in r[0]], problems, wall)
+    out = summarize([x for r in results for x in r[0]], problems, wall)
+    sent = sum(r[3] for r in results)
+    if meter and sent:
+        after = meter.read()
+        out["cpu_ms"] = {name: round(1000 * (after[name] - before[name]) / sent, 2) for name in after}
+        out["cpu_ms"]["client"] = round(1000 * sum(r[4] for r in results) / sent, 2)
+    return out
 
 
-def measure_all(port: int, scenarios: dict, duration: float, label: str) -> dict:
+# --- CPU per request, by part ----------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used so far) of every process /proc shows."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # it ended meanwhile
+        name_end = raw.rfind(")")
+        rest = raw[name_end + 2 :].split()  # from field 3 (state): ppid is field 4, utime 14, stime 15
+        found.append(
+            (int(entry.name), int(rest[1]), raw[raw.find("(") + 1 : name_end], (int(rest[11]) + int(rest[12])) / _TICK)
+        )
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by the parts of a measured setup: each named process tree (a server with its
+    workers, Kefu's job worker) and, when `database`, every PostgreSQL process of the machine (its server is
+    shared: other tenants' queries count too). A process that ends during a scenario takes its CPU along.
+    `settle` (when given) waits for work the scenario left behind (queued background jobs) before the
+    second reading, so each request is charged with its whole cost."""
+
+    def __init__(self, trees: dict[str, int], *, database: bool, settle=None) -> None:
+        self.trees = trees
+        self.database = database
+        self._settle = settle
+
+    def settle(self) -> None:
+        if self._settle:
+            self._settle()
+
+    def read(self) -> dict[str, float]:
+        processes = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, parent, _name, _cpu in processes:
+            children.setdefault(parent, []).append(pid)
+        owner: dict[int, str] = {}
+        for name, root in self.trees.items():
+            stack = [root]
+            while stack:
+                pid = stack.pop()
+                owner[pid] = name
+                stack.extend(children.get(pid, ()))
+        totals = dict.fromkeys(self.trees, 0.0) | ({"database": 0.0} if self.database else {})
+        for pid, _parent, name, cpu in processes:
+            if pid in owner:
+                totals[owner[pid]] += cpu
+            elif self.database and name == "postgres":
+                totals["database"] += cpu
+        return totals
+
+
+def wait_for_jobs(limit: float = 60.0) -> None:
+    """Until Kefu's background jobs queued by a scenario are done (none queued, none in flight)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            queued = client.llen("celery") + client.llen("kefu:listener-jobs")
+            if not queued and not client.zcard("kefu:listener-jobs:in-flight"):
+                return
+            time.sleep(0.05)
+        log(f"  background jobs still queued after {limit:.0f} s: their CPU is only partly counted")
+    except Exception as exc:  # noqa: BLE001
+        log(f"  (could not read the job queue at {REDIS_URL}: {exc})")
+
+
+def measure_all(
+    port: int, scenarios: dict, duration: float, label: str, meter: CpuMeter | None = None
+) -> dict:
     results = {}
     for name, (method, path, headers, body, conc) in scenarios.items():
-        r = load(port, method, path, headers, concurrency=conc, duration=duration, body=body, warmup=WARMUP)
+        r = load(
+            port, method, path, headers, concurrency=conc, duration=duration, body=body, warmup=WARMUP, meter=meter
+        )
         results[name] = {"concurrency": conc, **r}
+        cpu = r.get("cpu_ms")
         log(
             f"  [{label}] {name}: {r['rps']} req/s, p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} ms"
+            + (f", CPU ms/request {', '.join(f'{k} {v}' for k, v in cpu.items())}" if cpu else "")
             + (f", {r['errors']} errors {r.get('error_kinds')}" if r["errors"] else "")
         )
     return results
@@ -598,7 +694,12 @@ def bench_kefu(
         with Server(
             argv, prep["env"], port, workdir / db / "kefu-serve.log", warm="/accounts/login/"
         ) as server:
-            results.update(_measure_kefu(server, scenarios, hooks, ctx, profile, duration, workdir, db, opts))
+            meter = CpuMeter(
+                {"server": server.proc.pid, "jobs": worker.pid}, database=db == "postgres", settle=wait_for_jobs
+            )
+            results.update(
+                _measure_kefu(server, scenarios, hooks, ctx, profile, duration, workdir, db, opts, meter)
+            )
         log(f"  [{db} Kefu] background jobs still queued when the load stopped: {pending_jobs()}")
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -622,11 +723,11 @@ def pending_jobs() -> int | None:
         return None
 
 
-def _measure_kefu(server, scenarios, hooks, ctx, profile, duration, workdir, db, opts) -> dict:
+def _measure_kefu(server, scenarios, hooks, ctx, profile, duration, workdir, db, opts, meter) -> dict:
     results: dict = {}
     if profile:
         results.update(profile_scenario(server, scenarios, profile, duration, workdir, db))
-    results.update(measure_all(server.port, scenarios, duration, f"{db} Kefu"))
+    results.update(measure_all(server.port, scenarios, duration, f"{db} Kefu", meter))
     for mod in hooks:
         if not hasattr(mod, "measure"):
             continue
@@ -719,8 +820,9 @@ def bench_peer_db(db: str, prep: dict, duration: float, tickets: int, workdir: P
     )
     with Server(
         argv, prep["env"], port, workdir / db / "peer-serve.log", cwd=bench_peer.PROJECT, warm="/login/"
-    ):
-        return measure_all(port, scenarios, duration, f"{db} {PEER}")
+    ) as server:
+        meter = CpuMeter({"server": server.proc.pid}, database=db == "postgres")
+        return measure_all(port, scenarios, duration, f"{db} {PEER}", meter)
 
 
 def bench_http_ceilings(duration: float, workdir: Path) -> dict:
@@ -846,6 +948,7 @@ def markdown(report: dict) -> str:
             f"| {db} | seeding {report['tickets']:,} tickets (s) | | {res.get('kefu_seed_seconds', '–')} | | "
             f"{res.get('peer_seed_seconds', '–')} | | |"
         )
+    lines += cpu_lines(report)
     ceilings = report.get("ceilings", {})
     if ceilings:
         lines += [
@@ -875,6 +978,48 @@ def markdown(report: dict) -> str:
     if report.get("notes"):
         lines += ["", "## Notes", "", *[f"- {n}" for n in report["notes"]]]
     return "\n".join(lines) + "\n"
+
+
+def _cpu_total(r: dict | None) -> float | None:
+    """The machine's CPU for one request, apart from the load generator's (ms)."""
+    cpu = (r or {}).get("cpu_ms")
+    return round(sum(v for k, v in cpu.items() if k != "client"), 2) if cpu else None
+
+
+def cpu_lines(report: dict) -> list[str]:
+    """CPU per request by part: steadier than req/s on a shared box (other tenants slow a run down but
+    barely change what one request costs), and it says what bounds the throughput."""
+    rows = []
+    for db, res in report["databases"].items():
+        kefu, peer = res.get("kefu", {}), res.get("peer", {})
+        for name, k in kefu.items():
+            if not k.get("cpu_ms"):
+                continue
+            kc, p = k["cpu_ms"], peer.get(name)
+            pc = (p or {}).get("cpu_ms") or {}
+            k_total, p_total = _cpu_total(k), _cpu_total(p)
+            ratio = f"**{p_total / k_total:.1f}×**" if k_total and p_total else "–"
+            rows.append(
+                f"| {db} | {name} | {kc.get('server', '–')} | {kc.get('jobs', '–')} | {kc.get('database', '–')} | "
+                f"**{k_total}** | {pc.get('server', '–')} | {pc.get('database', '–')} | "
+                f"{p_total if p_total is not None else '–'} | {ratio} |"
+            )
+    if not rows:
+        return []
+    return [
+        "",
+        "## CPU per request (ms)",
+        "",
+        "CPU time of each part's processes during the scenario (warm-up included) ÷ every request sent, after the "
+        "background jobs it queued are done. Server: the WSGI workers (with SQLite, the database's work too); jobs: "
+        "Kefu's worker; database: all PostgreSQL processes of the machine. The load generator's own CPU is left "
+        f"out. Kefu ÷ {PEER}: how many times less CPU a request costs in Kefu.",
+        "",
+        f"| database | scenario | Kefu server | Kefu jobs | Kefu database | Kefu total | {PEER} server | "
+        f"{PEER} database | {PEER} total | Kefu ÷ {PEER} |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        *rows,
+    ]
 
 
 def goal_lines(report: dict) -> list[str]:
