@@ -38,6 +38,7 @@ SCHEDULED_TTL = 30  # seconds: a lost drain task is replaced by the next push af
 BATCH = 100  # jobs run together
 ROUNDS = 20  # batches one drain task runs before it hands over to a new task
 STALE_SECONDS = 15 * 60
+LINGER_SECONDS = 0.2  # how long a drain that emptied the queue waits for the next job before it ends
 
 # Take up to ARGV[1] jobs off the queue and keep a copy in flight, registered with the time ARGV[2]; the
 # flag (KEYS[4]) says a drain runs, for ARGV[3] more seconds.
@@ -118,7 +119,7 @@ def drain(run: Callable[[list], None], *, batch: int = BATCH, rounds: int = ROUN
     for _ in range(rounds):
         in_flight = f"{IN_FLIGHT}:{uuid.uuid4().hex}"
         keys = [QUEUE, in_flight, IN_FLIGHT, SCHEDULED]
-        items = _local.claim(keys=keys, args=[batch, time.time(), SCHEDULED_TTL])
+        items = _local.claim(keys=keys, args=[batch, time.time(), SCHEDULED_TTL]) or _linger(client, keys, batch)
         if not items:
             if _still_wanted(client):
                 continue
@@ -129,6 +130,24 @@ def drain(run: Callable[[list], None], *, batch: int = BATCH, rounds: int = ROUN
     if _still_wanted(client):
         _schedule_drain()  # more keeps coming: a new task goes on, so other kinds of task get their turn
     return done
+
+
+def _linger(client, keys: list[str], batch: int) -> list:
+    """The queue is empty: wait up to LINGER_SECONDS for the next job (and take what came with it) before the
+    drain ends. At a steady moderate rate one drain then takes the jobs as they come instead of a Celery task
+    per job, whose receiving, acknowledging and tracing cost the worker several times the job itself. The
+    flag stays set meanwhile, so pushes schedule nothing."""
+    if LINGER_SECONDS <= 0:
+        return []
+    queue, in_flight, registry, scheduled = keys
+    # Registered before the move, so a job moved into a worker that dies here is queued again (requeue_stale).
+    client.zadd(registry, {in_flight: time.time()})
+    first = client.blmove(queue, in_flight, LINGER_SECONDS, "LEFT", "RIGHT")
+    if first is None:
+        client.zrem(registry, in_flight)
+        return []
+    rest = _local.claim(keys=keys, args=[batch - 1, time.time(), SCHEDULED_TTL]) if batch > 1 else []
+    return [first, *rest]
 
 
 def _still_wanted(client) -> bool:

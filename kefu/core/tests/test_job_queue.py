@@ -26,6 +26,7 @@ def queue(settings, monkeypatch):
     monkeypatch.setattr(job_queue, "SCHEDULED", f"{prefix}:scheduled")
     monkeypatch.setattr(job_queue, "IN_FLIGHT", f"{prefix}:in-flight")
     monkeypatch.setattr(job_queue, "_local", threading.local())
+    monkeypatch.setattr(job_queue, "LINGER_SECONDS", 0)  # drains end when the queue is empty (but see below)
     scheduled: list[int] = []
     monkeypatch.setattr(tasks.drain_listener_jobs, "delay", lambda: scheduled.append(1))
     yield scheduled
@@ -63,6 +64,47 @@ def test_a_job_pushed_while_a_drain_runs_is_not_left_behind(queue):
 
     assert seen == [1, 2]
     assert len(queue) == 1  # the running drain took it: no other drain was scheduled for it
+
+
+def test_a_drain_waits_a_moment_for_the_next_job_and_runs_it_without_another_drain(queue, monkeypatch):
+    """At a steady moderate rate the worker runs one drain, not a Celery task per job."""
+    monkeypatch.setattr(job_queue, "LINGER_SECONDS", 5.0)  # far longer than the push below takes to come
+    job_queue.push(_job(1))
+    seen: list[int] = []
+    pusher: list[threading.Thread] = []
+
+    def run(jobs: list) -> None:
+        seen.extend(job[0][1]["ticket_id"] for job in jobs)
+        if len(seen) == 1:  # the next request commits a little after the queue was emptied
+            pusher.append(threading.Timer(0.1, job_queue.push, [_job(2)]))
+            pusher[0].start()
+
+    job_queue.drain(run, rounds=2)
+    pusher[0].join()
+
+    assert seen == [1, 2]
+    assert queue == [1]  # the push found the drain's flag set: nothing more scheduled
+    client = job_queue._client()
+    assert job_queue.pending() == 0 and not client.zcard(job_queue.IN_FLIGHT)  # nothing left in flight
+
+
+def test_a_job_taken_by_a_waiting_drain_whose_worker_dies_is_queued_again(queue, monkeypatch):
+    monkeypatch.setattr(job_queue, "LINGER_SECONDS", 5.0)
+    job_queue.push(_job(1))
+    job_queue.drain(lambda jobs: None, rounds=1)  # takes job 1; the queue is empty
+    threading.Timer(0.1, job_queue.push, [_job(2)]).start()
+
+    def die(jobs: list) -> None:
+        raise SystemExit("worker killed")
+
+    with pytest.raises(SystemExit):
+        job_queue.drain(die, rounds=1)  # waits, gets job 2, dies running it
+
+    assert job_queue.requeue_stale(older_than=0) == 1
+    batches: list[list] = []
+    monkeypatch.setattr(job_queue, "LINGER_SECONDS", 0)
+    job_queue.drain(batches.append)
+    assert batches == [[_job(2)]]
 
 
 def test_a_drain_that_finds_a_job_its_push_did_not_schedule_for_runs_it(queue):
