@@ -321,7 +321,7 @@ def load(
     meter: CpuMeter | None = None,
 ) -> dict:
     jobs = [(port, method, path, headers, body, duration, warmup, w) for w in range(concurrency)]
-    before = meter.read() if meter else {}
+    before = meter.read() if meter else CpuReading()
     results = list(pool().map(_worker, jobs))
     if meter:
         meter.settle()
@@ -333,8 +333,8 @@ def load(
     out = summarize([x for r in results for x in r[0]], problems, wall)
     sent = sum(r[3] for r in results)
     if meter and sent:
-        after = meter.read()
-        out["cpu_ms"] = {name: round(1000 * (after[name] - before[name]) / sent, 2) for name in after}
+        used = meter.read().since(before)
+        out["cpu_ms"] = {name: round(1000 * seconds / sent, 2) for name, seconds in used.items()}
         out["cpu_ms"]["client"] = round(1000 * sum(r[4] for r in results) / sent, 2)
     return out
 
@@ -378,7 +378,7 @@ class CpuMeter:
         if self._settle:
             self._settle()
 
-    def read(self) -> dict[str, float]:
+    def read(self) -> CpuReading:
         processes = _processes()
         children: dict[int, list[int]] = {}
         for pid, parent, _name, _cpu in processes:
@@ -390,13 +390,29 @@ class CpuMeter:
                 pid = stack.pop()
                 owner[pid] = name
                 stack.extend(children.get(pid, ()))
-        totals = dict.fromkeys(self.trees, 0.0) | ({"database": 0.0} if self.database else {})
+        reading = CpuReading(dict.fromkeys([*self.trees, *(["database"] if self.database else [])], 0))
         for pid, _parent, name, cpu in processes:
-            if pid in owner:
-                totals[owner[pid]] += cpu
-            elif self.database and name == "postgres":
-                totals["database"] += cpu
-        return totals
+            part = owner.get(pid) or ("database" if self.database and name == "postgres" else None)
+            if part:
+                reading.by_process[pid] = (part, cpu)
+        return reading
+
+
+class CpuReading:
+    """CPU seconds used so far, per process, each with the part it belongs to."""
+
+    def __init__(self, parts: dict[str, int] | None = None) -> None:
+        self.parts = parts or {}
+        self.by_process: dict[int, tuple[str, float]] = {}
+
+    def since(self, before: CpuReading) -> dict[str, float]:
+        """CPU seconds each part used since `before`: a process started meanwhile counts in full, one that
+        ended meanwhile (a PostgreSQL connection closed) is left out rather than counted as negative."""
+        used = {part: 0.0 for part in self.parts}
+        for pid, (part, cpu) in self.by_process.items():
+            earlier = before.by_process.get(pid)
+            used[part] += cpu - (earlier[1] if earlier and earlier[0] == part else 0.0)
+        return used
 
 
 def wait_for_jobs(limit: float = 60.0) -> None:
