@@ -39,6 +39,7 @@ BATCH = 100  # jobs run together
 ROUNDS = 20  # batches one drain task runs before it hands over to a new task
 STALE_SECONDS = 15 * 60
 LINGER_SECONDS = 0.2  # how long a drain that emptied the queue waits for the next job before it ends
+GATHER_SECONDS = 0.1  # how long a batch short of BATCH waits for more jobs to join it before it runs
 
 # Take up to ARGV[1] jobs off the queue and keep a copy in flight, registered with the time ARGV[2]; the
 # flag (KEYS[4]) says a drain runs, for ARGV[3] more seconds.
@@ -120,6 +121,12 @@ def drain(run: Callable[[list], None], *, batch: int = BATCH, rounds: int = ROUN
         in_flight = f"{IN_FLIGHT}:{uuid.uuid4().hex}"
         keys = [QUEUE, in_flight, IN_FLIGHT, SCHEDULED]
         items = _local.claim(keys=keys, args=[batch, time.time(), SCHEDULED_TTL]) or _linger(client, keys, batch)
+        if items and len(items) < batch and GATHER_SECONDS > 0:
+            # A batch's statements are mostly per batch, not per job: a new ticket's jobs cost the worker
+            # 3-4 ms of CPU in batches of 1-3 (a moderate rate), 1.2 ms in batches of 10, 0.5 ms in 100s.
+            # So a short batch waits a moment for more to join it; the background work comes that much later.
+            time.sleep(GATHER_SECONDS)
+            items += _local.claim(keys=keys, args=[batch - len(items), time.time(), SCHEDULED_TTL])
         if not items:
             if _still_wanted(client):
                 continue

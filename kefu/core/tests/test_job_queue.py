@@ -27,6 +27,7 @@ def queue(settings, monkeypatch):
     monkeypatch.setattr(job_queue, "IN_FLIGHT", f"{prefix}:in-flight")
     monkeypatch.setattr(job_queue, "_local", threading.local())
     monkeypatch.setattr(job_queue, "LINGER_SECONDS", 0)  # drains end when the queue is empty (but see below)
+    monkeypatch.setattr(job_queue, "GATHER_SECONDS", 0)  # and run what they find at once (but see below)
     scheduled: list[int] = []
     monkeypatch.setattr(tasks.drain_listener_jobs, "delay", lambda: scheduled.append(1))
     yield scheduled
@@ -86,6 +87,23 @@ def test_a_drain_waits_a_moment_for_the_next_job_and_runs_it_without_another_dra
     assert queue == [1]  # the push found the drain's flag set: nothing more scheduled
     client = job_queue._client()
     assert job_queue.pending() == 0 and not client.zcard(job_queue.IN_FLIGHT)  # nothing left in flight
+
+
+def test_a_short_batch_waits_a_moment_for_more_jobs_to_join_it(queue, monkeypatch):
+    """Jobs coming at a moderate rate run in batches of several, not one by one (a batch's cost is mostly
+    per batch)."""
+    monkeypatch.setattr(job_queue, "GATHER_SECONDS", 1.0)  # far longer than the pushes below take to come
+    job_queue.push(_job(1))
+    pushes = [threading.Timer(0.05 * n, job_queue.push, [_job(n + 1)]) for n in (1, 2)]
+    for push in pushes:
+        push.start()
+    batches: list[list] = []
+
+    job_queue.drain(batches.append, batch=3)  # finds job 1 alone; jobs 2 and 3 come while it gathers
+    for push in pushes:
+        push.join()
+
+    assert [[job[0][1]["ticket_id"] for job in batch] for batch in batches] == [[1, 2, 3]]
 
 
 def test_a_job_taken_by_a_waiting_drain_whose_worker_dies_is_queued_again(queue, monkeypatch):
