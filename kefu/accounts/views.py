@@ -1,12 +1,9 @@
 """Logging in and out, the language switch and one's own profile."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from kefu.core.errors import DomainError
 
 from . import rules, services, throttle
+from .decorators import staff_required as _staff_required
 from .forms import KefuPasswordChangeForm, LoginForm, ProfileForm
 from .language import set_language_cookie
 
@@ -121,17 +119,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def staff_required(view):
-    """Logged-in staff only: customers have their own pages in the portal."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            return HttpResponseRedirect(_portal_home())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Customers have their own pages in the portal: a customer opening a staff page is sent there.
+staff_required = _staff_required(permissions=False, customers_to_portal=True)
 
 
 def _profile_context(request: HttpRequest, **forms) -> dict:

@@ -3,11 +3,9 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, Q
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts import roles
 from kefu.accounts import services as accounts_services
+from kefu.accounts.decorators import staff_required
 from kefu.accounts.models import Team, User
 from kefu.audit.labels import action_label
 from kefu.audit.models import AuditEntry
@@ -40,20 +39,7 @@ PAGE_SIZE = 50
 
 def requires(*perms: str):
     """Logged-in active staff holding at least one of `perms`; anyone else gets 403 (or the login page)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not (user.is_active and user.is_staff and any(user.has_perm(p) for p in perms)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return staff_required(any_perm=perms)
 
 
 def _form_error(form: Form, exc: DomainError) -> None:
@@ -517,7 +503,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     if actor:
         qs = qs.filter(actor__username=actor)
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if before.isdecimal() and len(before) < 19:
         qs = qs.filter(id__lt=int(before))
     entries = list(qs[: PAGE_SIZE + 1])
     has_more = len(entries) > PAGE_SIZE

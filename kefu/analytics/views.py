@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kefu.accounts.decorators import staff_required
 from kefu.core.clock import now
-from kefu.workspace.views.common import staff_required
 
 from .kpis import center_dashboard
 

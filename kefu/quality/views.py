@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kefu.accounts.decorators import staff_required
 from kefu.core.errors import InvalidInput
 from kefu.surveys.services import SurveySummary, survey_summary
 from kefu.tickets.access import get_visible_ticket
 from kefu.tickets.models import Ticket
 from kefu.workspace.rows import ticket_page_urls
-from kefu.workspace.views.common import staff_required
 
 from . import services
 from .forms import DrawForm, ReviewForm
@@ -129,7 +129,7 @@ def _chosen_scorecard(request: HttpRequest, existing: Review | None) -> Scorecar
     if existing is not None:
         usable = Scorecard.objects.filter(is_active=True) | Scorecard.objects.filter(pk=existing.scorecard_id)
     wanted = request.POST.get("scorecard") or request.GET.get("scorecard")
-    if wanted and wanted.isdigit() and len(wanted) < 19:
+    if wanted and wanted.isdecimal() and len(wanted) < 19:
         found = usable.filter(pk=int(wanted)).first()
         if found is not None:
             return found
@@ -196,7 +196,7 @@ def _ratings_of(agent) -> SurveySummary | None:
 
 def _agent_filter(request: HttpRequest):
     wanted = request.GET.get("agent") or ""
-    if not (wanted.isdigit() and len(wanted) < 19):
+    if not (wanted.isdecimal() and len(wanted) < 19):
         return None
     return get_user_model().objects.filter(pk=int(wanted), is_staff=True).first()
 

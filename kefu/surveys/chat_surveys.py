@@ -109,7 +109,7 @@ def _id(value: object) -> int | None:
     """A database id sent as text or a number; None for anything else."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isdecimal() and len(value) < 19:
         return int(value)
     return None
 

@@ -64,6 +64,6 @@ def parse_score(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 2:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 2:
         return int(value.strip())
     return None

@@ -5,16 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kefu.accounts.decorators import staff_required
 from kefu.accounts.models import Team
-from kefu.accounts.permissions import load_permissions
 from kefu.core import clock
 from kefu.core.errors import InvalidInput, NotFound
 
@@ -90,16 +88,9 @@ REPORT_PERIODS = (7, 30, 90)  # days; 30 is the default
 
 
 @require_GET
+@staff_required(any_perm=[REPORT_PERMISSION])
 def report(request: HttpRequest) -> HttpResponse:
     """CSAT per agent over the last 7/30/90 days, for everyone or one team (the team that solved)."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not (user.is_active and user.is_staff):
-        raise PermissionDenied
-    load_permissions(user)  # one query for this check and the page shell's
-    if not user.has_perm(REPORT_PERMISSION):
-        raise PermissionDenied
     days = _period(request.GET.get("days"))
     teams = list(Team.objects.order_by("name"))
     team = _chosen_team(request.GET.get("team"), teams)

@@ -53,3 +53,15 @@ def test_odd_changes_do_not_break_the_page(client, supervisor, agent):
     client.force_login(supervisor)
 
     assert client.get("/manage/audit/").status_code == 200
+
+
+@pytest.mark.parametrize("before", ["²", "abc", "9" * 30, "-1"])
+def test_a_malformed_page_marker_shows_the_newest_entries(client, supervisor, agent, before):
+    """"²" passes `str.isdigit()` but not `int()`: a bad `before` is ignored (the first page), never a 500."""
+    services.update_user(actor=supervisor, user=agent, values={"display_name": "王芳芳"})
+    client.force_login(supervisor)
+
+    response = client.get("/manage/audit/", {"before": before})
+
+    assert response.status_code == 200
+    assert [e.action for e, _t, _a, _c in response.context["rows"]] == ["user.update"]

@@ -318,3 +318,23 @@ def test_trainers_and_analysts_read_every_review_but_do_not_score(
 
     assert listing.status_code == 200 and f"#{handled.pk}".encode() in listing.content
     assert form.status_code in (403, 302)
+
+
+@pytest.mark.parametrize("wanted", ["²", "٣x", "9" * 30])
+def test_a_malformed_agent_filter_lists_everyone_instead_of_failing(
+    login, inspector, supervisor, handled, scorecard, criteria, wanted
+):
+    """"²" passes `str.isdigit()` but not `int()`: the filter must ignore it, not answer 500."""
+    mine = review_ticket(reviewer=inspector, ticket=handled, scorecard=scorecard, points=full_marks(criteria))
+
+    response = login(supervisor).get(reverse("quality:reviews"), {"agent": wanted})
+
+    assert response.status_code == 200
+    assert f'id="review-{mine.pk}"' in response.content.decode()
+
+
+def test_a_malformed_scorecard_choice_falls_back_to_the_active_scorecard(login, inspector, handled, scorecard):
+    response = login(inspector).get(review_url(handled), {"scorecard": "²"})
+
+    assert response.status_code == 200
+    assert response.context["scorecard"] == scorecard

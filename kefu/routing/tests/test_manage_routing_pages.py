@@ -65,9 +65,9 @@ def test_the_rules_list_query_count_is_pinned(client, supervisor, order, django_
     make_rule(name="r", set_category=order)
     client.get("/manage/routing/")
 
-    # session, user, two permission lookups, the user's roles (menu), rules with their actions' objects, the model,
+    # session, user, the permission lookup, the user's roles (menu), rules with their actions' objects, the model,
     # the last training
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/manage/routing/")
 
 

@@ -125,6 +125,17 @@ def test_another_visitor_cannot_rate_someone_elses_chat(site, agent):
     assert not Survey.objects.answered().exists()
 
 
+@pytest.mark.parametrize("conversation_id", ["²", "-1", "9" * 30, [1], {"id": 1}])
+def test_a_malformed_chat_id_is_not_found_rather_than_an_error(site, agent, conversation_id):
+    """"²" passes `str.isdigit()` but not `int()`: it must mean "no such chat", not a crash."""
+    end(answered_chat(site, agent), actor=agent)
+
+    with pytest.raises(NotFound):
+        chat_surveys.answer_chat_survey(
+            site=site, visitor_id="v1", conversation_id=conversation_id, csat=5, comment=""
+        )
+
+
 def test_an_open_chat_cannot_be_rated_yet(site, agent):
     conversation = answered_chat(site, agent)
 
@@ -134,7 +145,7 @@ def test_an_open_chat_cannot_be_rated_yet(site, agent):
         )
 
 
-@pytest.mark.parametrize("csat", [0, 6, "abc", "", None, "4.5", True])
+@pytest.mark.parametrize("csat", [0, 6, "abc", "", None, "4.5", True, "²", "٥x"])
 def test_a_score_outside_one_to_five_is_refused(site, agent, csat):
     conversation = end(answered_chat(site, agent), actor=agent)
 

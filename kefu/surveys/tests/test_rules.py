@@ -40,3 +40,11 @@ def test_csat_percent(satisfied, answered, expected):
 )
 def test_net_promoter_score(promoters, detractors, answered, expected):
     assert rules.net_promoter_score(promoters, detractors, answered) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "score"), [("4", 4), (" 5 ", 5), (3, 3), ("²", None), ("４", 4), ("abc", None), (True, None)]
+)
+def test_a_score_sent_as_text_is_read_only_from_decimal_digits(value, score):
+    """ "²" passes `str.isdigit()` but `int()` refuses it: it is no score, not an error."""
+    assert rules.parse_score(value) == score
