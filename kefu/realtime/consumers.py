@@ -54,7 +54,7 @@ def _may_view(user, ticket_id: int) -> bool:
 def _ticket_id(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal():
         value = int(value)
     if isinstance(value, int) and 0 < value <= MAX_TICKET_ID:
         return value

@@ -145,7 +145,7 @@ def _prefix(hosts) -> str:
         database = host.get("db") or urlsplit(host.get("address", "")).path.strip("/")
     else:
         database = urlsplit(host if isinstance(host, str) else "").path.strip("/")
-    return f"asgi-db{int(database)}." if str(database).isdigit() else "asgi"
+    return f"asgi-db{int(database)}." if str(database).isdecimal() else "asgi"
 
 
 class _LoopLayer(pubsub.RedisPubSubLoopLayer):

@@ -75,3 +75,12 @@ def test_watcher_whose_access_ends_is_dropped_from_the_ticket(agent, supervisor,
         await zhang.disconnect()
 
     run(scenario)
+
+
+def test_a_ticket_id_in_a_frame_is_only_plain_decimal_digits():
+    """"²" counts as a digit to str.isdigit but int() refuses it: such a frame is invalid, not a crash."""
+    from kefu.realtime.consumers import _ticket_id
+
+    assert _ticket_id("12") == 12
+    assert _ticket_id("²") is None
+    assert _ticket_id("١٢") == 12  # decimal digits of other scripts are what int() reads
