@@ -13,6 +13,9 @@ measures with a load generator in its own processes (keep-alive HTTP/1.1 over ra
     the supervisor dashboard when Kefu has one,
   - ceilings (scripts/bench_ceilings.py): an empty Django view, a bare WSGI and a bare ASGI app under the
     same servers, and the database's raw rate for a ticket's writes (ticket + message, one transaction each).
+Each scenario also reports the CPU time one request costs each part of the setup (read from /proc: the
+server's processes, Kefu's job worker once the jobs the scenario queued are done, every PostgreSQL process),
+with a Kefu ÷ peer ratio: on a shared box other tenants slow a run down but barely change what a request costs.
 Setup runs in parallel before any measurement; measurements run one at a time.
 Writes var/bench/<timestamp>.json and .md and prints the Markdown table.
 
