@@ -38,7 +38,7 @@ PINNED = {
     # With an assignee to tell: whether a retried job told them already (they are told once).
     ("MessageAdded", "kefu.notifications.listeners.message_added"): 8,
     ("TicketUpdated", "kefu.tickets.listeners.index_for_search"): 0,
-    ("TicketUpdated", "kefu.sla.listeners.ticket_updated"): 5,
+    ("TicketUpdated", "kefu.sla.listeners.ticket_updated"): 4,
     ("TicketUpdated", "kefu.sla.listeners.maybe_reopened"): 0,
     ("TicketUpdated", "kefu.routing.listeners.ticket_moved_or_done"): 1,
     ("TicketAssigned", "kefu.notifications.listeners.ticket_assigned"): 6,
