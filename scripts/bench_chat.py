@@ -57,6 +57,12 @@ def main() -> None:
         "the ticket's SLA clock and hints every staff socket). Without it, a run with more chats than agent "
         "messages makes every agent message a first response; with few chats only the first few are",
     )
+    parser.add_argument(
+        "--sla",
+        action="store_true",
+        help="the default SLA policies, and every seeded chat ticket with its clocks (as a chat opened live "
+        "has): a first response then updates them, as it does in a real deployment",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-chat-"))
@@ -68,7 +74,7 @@ def main() -> None:
         import django
 
         django.setup()
-        site_key, cookies, tokens = _seed(args.chats, answered=args.answered)
+        site_key, cookies, tokens = _seed(args.chats, answered=args.answered, sla=args.sla)
         port = _free_port()
         server = _start_server(env, port, work)
         try:
@@ -80,7 +86,9 @@ def main() -> None:
             except subprocess.TimeoutExpired:  # an overloaded server still working off its backlog
                 server.kill()
                 server.wait()
-        result.update(layer=args.layer, database="postgresql" if args.database_url else "sqlite")
+        result.update(
+            layer=args.layer, database="postgresql" if args.database_url else "sqlite", sla=args.sla
+        )
         print(json.dumps(result, ensure_ascii=False))
     finally:
         from django.conf import settings
@@ -124,10 +132,10 @@ def _prepare_database(env: dict[str, str], database_url: str) -> None:
     subprocess.run(kefu, env=env, cwd=ROOT, check=True, timeout=600)
 
 
-def _seed(chats: int, *, answered: bool = False) -> tuple[str, list[str], list[str]]:
+def _seed(chats: int, *, answered: bool = False, sla: bool = False) -> tuple[str, list[str], list[str]]:
     """A chat site, online agents with 5 active chats each, and the chats themselves (bulk-inserted: the
-    benchmark is about delivering messages, not about opening chats). Returns the site key, the agents'
-    session cookies and the visitors' tokens."""
+    benchmark is about delivering messages, not about opening chats); with `sla`, the default SLA policies
+    and each chat ticket's clocks. Returns the site key, the agents' session cookies and the visitors' tokens."""
     from django.conf import settings
     from django.test import Client
     from django.utils import timezone
@@ -167,6 +175,13 @@ def _seed(chats: int, *, answered: bool = False) -> tuple[str, list[str], list[s
     ChatMessage.objects.bulk_create(
         [ChatMessage(conversation=c, author_kind="visitor", text="你好") for c in conversations]
     )
+    if sla:
+        from kefu.sla.services import ensure_default_policies, refresh_clocks_many
+
+        ensure_default_policies()
+        ids = [ticket.pk for ticket in tickets]
+        for start in range(0, len(ids), 500):
+            refresh_clocks_many(ticket_ids=ids[start : start + 500])
     tokens = [make_token(site, f"v{n}") for n in range(chats)]
     return site.key, cookies, tokens
 

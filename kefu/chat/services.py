@@ -4,6 +4,7 @@ These functions only change the database and emit events: every stored message e
 whose listener pushes it to the sockets; other pushes are the consumers' business.
 """
 
+import logging
 import threading
 import uuid
 from contextlib import nullcontext
@@ -46,6 +47,7 @@ from .models import (
     Phase,
 )
 
+log = logging.getLogger(__name__)
 SUPERVISE = "tickets.assign_ticket"  # supervisors and team leads see every live chat and may take one over
 HANDLE_SAMPLE = 50  # ended chats averaged for the queue's time estimate
 
@@ -286,6 +288,44 @@ def record_first_response(conversation: Conversation, message: ChatMessage) -> N
         if (ticket := conversation._state.fields_cache.get("ticket")) is not None:
             ticket.first_response_at = message.created_at
     conversation._first_response_known = True
+
+
+def record_first_responses(answers: "list[tuple[Conversation, ChatMessage]]") -> list[Exception | None]:
+    """`record_first_response` for several chats' first answers at once (a socket process's answers that
+    waited while others were recorded): one transaction, so their tickets' follow-up work (the SLA clocks)
+    is one background job, not one each. Tickets are updated in id order (no deadlock between processes).
+
+    Returns, for each answer in order, None or the error that kept it from being recorded: when the shared
+    transaction fails, each answer is recorded again on its own and only the failing ones fail."""
+    if len(answers) > 1:
+        ordered = sorted(answers, key=lambda answer: answer[0].ticket_id or 0)
+        try:
+            with transaction.atomic():
+                for conversation, message in ordered:
+                    record_first_response(conversation, message)
+            return [None] * len(answers)
+        except Exception:
+            log.warning(
+                "first responses of %d chats could not be recorded together", len(answers), exc_info=True
+            )
+            for conversation, _message in answers:  # rolled back: none is known any more
+                _forget_first_response(conversation)
+    failures: list[Exception | None] = []
+    for conversation, message in answers:
+        try:
+            record_first_response(conversation, message)
+            failures.append(None)
+        except Exception as error:
+            _forget_first_response(conversation)
+            failures.append(error)
+    return failures
+
+
+def _forget_first_response(conversation: Conversation) -> None:
+    conversation._first_response_known = False
+    setattr(conversation, ANSWERED_COLUMN, None)
+    if (ticket := conversation._state.fields_cache.get("ticket")) is not None:
+        ticket.first_response_at = None
 
 
 def post_note(*, conversation: Conversation, actor, text: str, client_id: str = "") -> Posted:

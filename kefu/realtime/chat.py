@@ -27,6 +27,10 @@ each open chat they had joined, and follows it again (kept per user in the cache
   {"type": "chat.error", "conversation": 5, "error": "taken"|"not_found"|"invalid", "message": "..."}
 """
 
+import asyncio
+import weakref
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from uuid import uuid4
 
 from asgiref.sync import sync_to_async
@@ -253,8 +257,7 @@ async def handle(consumer, content: dict) -> None:
             if answered is not None:  # a first answer: recorded once the message is out
                 # Still within the chat's turn: every write about one chat keeps to it, so a visitor's
                 # next message never races this ticket update (SQLite has one writer).
-                async with from_socket(consumer, skip=False):
-                    await _record_first_response(*answered)
+                await record_first_response(consumer.channel_layer, *answered)
         return
     async with chat_turn(content.get("conversation")):
         conversation = await _conversation(content.get("conversation"), kind)
@@ -334,9 +337,73 @@ def _load_and_send(
     return "ack", posted.message.pk, (conversation, posted.message) if pending else None
 
 
+# --- first answers: their tickets' updates, together under load ----------------------------------------
+# A chat's first answer stops its ticket's SLA clock: an UPDATE, then the ticket's follow-up work (in the
+# embedded layout a background job run at once: the SLA clocks). The answers of a process are recorded by one
+# task on the database thread: alone when they come one at a time; those that arrive while it records go
+# together in its next round (one transaction and one background job for all of them), so under load the
+# cost of each falls instead of queueing up. Each answer's socket waits for its own, in its chat's turn.
+
+
+@dataclass(eq=False)
+class _FirstAnswers:
+    waiting: list[tuple[Conversation, ChatMessage, asyncio.Future]] = field(default_factory=list)
+    recorder: asyncio.Task | None = None
+
+
+# event loop -> its first answers (tests run a loop each; a loop that goes away takes its entry with it)
+_first_answers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _FirstAnswers] = (
+    weakref.WeakKeyDictionary()
+)
+_recorders: set[asyncio.Task] = set()  # running recorders (a task needs a strong reference)
+
+
+async def record_first_response(layer, conversation: Conversation, message: ChatMessage) -> None:
+    """Record a chat's first answer (its ticket's first response) and wait until it is stored; raises what
+    recording it raised."""
+    loop = asyncio.get_running_loop()
+    state = _first_answers.setdefault(loop, _FirstAnswers())
+    done = loop.create_future()
+    state.waiting.append((conversation, message, done))
+    if state.recorder is None:
+        # A task of its own: a socket that goes away (its handler cancelled) never leaves the others waiting.
+        state.recorder = loop.create_task(_record_waiting(state, layer))
+        _recorders.add(state.recorder)
+        state.recorder.add_done_callback(_recorders.discard)
+    await done
+
+
+async def _record_waiting(state: _FirstAnswers, layer) -> None:
+    batch: list[tuple[Conversation, ChatMessage, asyncio.Future]] = []
+    try:
+        while state.waiting:
+            batch, state.waiting = state.waiting, []
+            answers = [(conversation, message) for conversation, message, _ in batch]
+            try:
+                # the tickets' pushes (staff consoles hear of the change) go out from here when it returns
+                async with from_socket(SimpleNamespace(channel_name="", channel_layer=layer), skip=False):
+                    failures = await _record_first_responses(answers)
+            except Exception as error:  # (the database thread's call itself failed)
+                failures = [error] * len(batch)
+            for (_conversation, _message, done), failure in zip(batch, failures, strict=True):
+                if done.cancelled():
+                    continue
+                if failure is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(failure)
+    finally:
+        state.recorder = None
+        # cancelled (the event loop closes): no socket is left waiting
+        for _conversation, _message, done in batch + state.waiting:
+            if not done.done():
+                done.cancel()
+        state.waiting = []
+
+
 @database_sync_to_async  # not a busy frame's call: the chat threads stay for messages
-def _record_first_response(conversation: Conversation, message: ChatMessage) -> None:
-    services.record_first_response(conversation, message)
+def _record_first_responses(answers: list[tuple[Conversation, ChatMessage]]) -> list[Exception | None]:
+    return services.record_first_responses(answers)
 
 
 async def _allowed(user, kind: str, conversation: Conversation) -> bool:
