@@ -28,13 +28,16 @@ PUSH_TIMEOUT = 2.0  # seconds a request may wait for the layer before giving up 
 # "Look again" hints to everyone in a big group: every staff socket (`queue.changed` after any ticket change,
 # a chat's first answer too; `chat.queue` whenever the chat queue moves) and every waiting visitor (their
 # place, one query each). At 2,000 agents that fan-out was most of a chat message's CPU, and it grows with
-# the sockets. The browsers act on one per 5 s (live.js) or refetch after 300 ms (the chat console), so each
-# process sends each at most once per HINT_EVERY; the changes within that window are told by one more at its
-# end, carrying the latest message held back (the last change is never left untold).
-COALESCED_HINTS = frozenset(
-    {(groups.QUEUE, "queue.changed"), (groups.QUEUE, "chat.queue"), (groups.CHAT_WAITING, "kefu.requeue")}
-)
-HINT_EVERY = 1.0  # seconds
+# the sockets (~0.1 ms each). So each process sends each kind at most once per its window (seconds below);
+# the changes within a window are told by one more at its end, carrying the latest message held back (the
+# last change is never left untold). The staff queues' window is what the browser acts on anyway (live.js
+# fires "queue-changed" at most once per 5 s, the first at once): more often would only cost the fan-out.
+# The chat console refetches its queue 300 ms after a hint, and waiting visitors see their place move.
+COALESCED_HINTS: dict[tuple[str, str], float] = {
+    (groups.QUEUE, "queue.changed"): 5.0,
+    (groups.QUEUE, "chat.queue"): 1.0,
+    (groups.CHAT_WAITING, "kefu.requeue"): 1.0,
+}
 
 Sends = list[tuple[str, dict[str, Any]]]
 
@@ -127,7 +130,7 @@ def broadcast_many(sends: Sends) -> None:
 async def _send_all(layer, sends: Sends) -> None:
     """Different groups concurrently; the messages of one group one after another, in the order given (a
     ticket's "created" frame before its "message" frame: sent together, Redis would not keep their order).
-    Coalesced hints (COALESCED_HINTS) go out at most once per HINT_EVERY."""
+    Coalesced hints (COALESCED_HINTS) go out at most once per their window."""
     sends = [(group, message) for group, message in sends if not _held_back(layer, group, message)]
     if not sends:
         return
@@ -171,7 +174,7 @@ def _hint_key(group: str, message: dict) -> tuple[str, str]:
 
 
 def _held_back(layer, group: str, message: dict) -> bool:
-    """True when a coalesced hint is not sent now because one went out less than HINT_EVERY ago: the latest
+    """True when a coalesced hint is not sent now because one went out less than its window ago: the latest
     one held back goes out when that window ends."""
     key = _hint_key(group, message)
     if key not in COALESCED_HINTS:
@@ -181,7 +184,7 @@ def _held_back(layer, group: str, message: dict) -> bool:
     if hint.held is not None:
         hint.held = (layer, message)
         return True
-    wait = hint.sent_at + HINT_EVERY - loop.time()
+    wait = hint.sent_at + COALESCED_HINTS[key] - loop.time()
     if wait <= 0:
         hint.sent_at = loop.time()
         return False
@@ -226,13 +229,13 @@ class _SenderLoop:
         self._pid = 0
         self._lock = threading.Lock()
         # Coalesced hints (COALESCED_HINTS) from any thread: the newest one not yet sent per (group, kind), and
-        # the kinds whose window is open on the loop (one went out less than HINT_EVERY ago, or is going out).
+        # the kinds whose window is open on the loop (one went out less than its window ago, or is going out).
         self._hints_lock = threading.Lock()
         self._pending: dict[tuple[str, str], tuple[Any, dict]] = {}
         self._open: set[tuple[str, str]] = set()
 
     def hint(self, layer, group: str, message: dict) -> None:
-        """Send a bare hint without waiting for it: at once when none of its kind went out within HINT_EVERY,
+        """Send a bare hint without waiting for it: at once when none of its kind went out within its window,
         else the newest one held back when that window ends. The caller's thread only takes a lock: the
         first hint of a quiet spell wakes the loop, the rest wait for its timer."""
         loop = self._running_loop()
@@ -246,7 +249,7 @@ class _SenderLoop:
 
     def _send_hint(self, loop: asyncio.AbstractEventLoop, key: tuple[str, str]) -> None:
         """On the loop: send the newest hint of this kind, if any came since the last, and look again after
-        HINT_EVERY; a window without one closes (the next hint is sent at once)."""
+        its window; a window without one closes (the next hint is sent at once)."""
         with self._hints_lock:
             held = self._pending.pop(key, None)
             if held is None:
@@ -256,7 +259,7 @@ class _SenderLoop:
         task = loop.create_task(_send_in_order(layer, key[0], [message]))
         _late_sends.add(task)
         task.add_done_callback(_late_sends.discard)
-        loop.call_later(HINT_EVERY, self._send_hint, loop, key)
+        loop.call_later(COALESCED_HINTS[key], self._send_hint, loop, key)
 
     def run(self, coroutine: Coroutine, *, timeout: float) -> None:
         future = asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())

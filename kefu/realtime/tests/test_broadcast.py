@@ -91,10 +91,12 @@ def test_frames_for_one_group_are_sent_one_after_another_even_when_the_first_is_
     assert sent[0] == "queue:hint"  # the other group was not held up by the slow send
 
 
-def test_queue_hints_in_a_burst_go_out_once_now_and_once_when_the_window_ends(layer):
+def test_queue_hints_in_a_burst_go_out_once_now_and_once_when_the_window_ends(layer, monkeypatch):
     """Every staff socket is in the queue group: a burst of ticket changes sends it two hints, not one per
     change (the first at once, one more for the rest a window later), while each ticket's own frames all go."""
     import asyncio
+
+    monkeypatch.setitem(broadcast_module.COALESCED_HINTS, ("queue", "queue.changed"), 1.0)
 
     async def scenario():
         await layer.group_add("queue", "agent!1")
@@ -109,7 +111,7 @@ def test_queue_hints_in_a_burst_go_out_once_now_and_once_when_the_window_ends(la
             )
         at_once = [(await layer.receive("agent!1"))["frame"] for _ in range(6)]
         assert "agent!1" not in layer.channels  # nothing more is queued yet
-        later = await asyncio.wait_for(layer.receive("agent!1"), broadcast_module.HINT_EVERY + 5)
+        later = await asyncio.wait_for(layer.receive("agent!1"), 1.0 + 5)
         return at_once, later["frame"]
 
     at_once, later = async_to_sync(scenario)()
@@ -120,7 +122,7 @@ def test_queue_hints_in_a_burst_go_out_once_now_and_once_when_the_window_ends(la
 
 
 def test_a_queue_hint_after_a_quiet_window_goes_out_at_once(layer, monkeypatch):
-    monkeypatch.setattr(broadcast_module, "HINT_EVERY", 0.0)  # every window has already ended
+    monkeypatch.setitem(broadcast_module.COALESCED_HINTS, ("queue", "queue.changed"), 0.0)  # windows have ended
 
     async def scenario():
         await layer.group_add("queue", "agent!1")
@@ -142,7 +144,7 @@ def test_the_hint_sent_at_the_end_of_a_window_is_the_latest_one_held_back(layer)
                 layer, [("chat-waiting", {"type": "kefu.requeue", "figures": figures})]
             )
         got = [
-            await asyncio.wait_for(layer.receive("visitor!1"), broadcast_module.HINT_EVERY + 5)
+            await asyncio.wait_for(layer.receive("visitor!1"), 1.0 + 5)
             for _ in range(2)
         ]
         return [message["figures"] for message in got]
@@ -225,7 +227,7 @@ def test_a_burst_of_hints_from_sync_code_sends_the_first_at_once_and_the_newest_
     """Every request of a busy process hints the queues; they hear it at once, then once per window."""
     import time
 
-    monkeypatch.setattr(broadcast_module, "HINT_EVERY", 1.5)  # long enough for a slow box
+    monkeypatch.setitem(broadcast_module.COALESCED_HINTS, ("chat-waiting", "kefu.requeue"), 1.5)  # for a slow box
     broadcast_many([("chat-waiting", {"type": "kefu.requeue", "figures": [60, 1]})])
     network_layer.wait_for(1)
     for figures in ([90, 2], [120, 3]):  # within the window: held back, the newest kept
@@ -241,3 +243,16 @@ def test_a_burst_of_hints_from_sync_code_sends_the_first_at_once_and_the_newest_
     broadcast_many([("chat-waiting", {"type": "kefu.requeue", "figures": [30, 1]})])
     assert network_layer.wait_for(3)[-1][1]["figures"] == [30, 1]
     assert len(network_layer.sent) == 3
+
+
+def test_the_staff_queues_hint_is_sent_no_more_often_than_the_browser_acts_on_it():
+    """live.js fires "queue-changed" at most once per 5 s: the server's window for that hint is no shorter
+    (a shorter one only costs a fan-out to every staff socket), and no longer (no change waits longer)."""
+    import re
+    from pathlib import Path
+
+    from kefu.realtime import groups
+
+    live_js = (Path(broadcast_module.__file__).parent.parent / "static" / "kefu" / "live.js").read_text()
+    browser_ms = int(re.search(r"QUEUE_HINT_MS = (\d+)", live_js).group(1))
+    assert broadcast_module.COALESCED_HINTS[(groups.QUEUE, "queue.changed")] == browser_ms / 1000
