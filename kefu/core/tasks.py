@@ -1,9 +1,12 @@
 """Background jobs are queued only here, and only after the transaction that asked for them commits."""
 
+import logging
 from functools import partial
 
 from celery import Task, shared_task
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
@@ -16,6 +19,15 @@ class _ListenerBatchTask(Task):
     (saferepr of the nested lists) cost each new ticket's request about a third of the send's CPU."""
 
     def apply_async(self, args=None, kwargs=None, **options):
+        if self.app.conf.task_always_eager:
+            # The embedded layout runs jobs here and now: what Celery's eager mode does, without its tracer,
+            # signals, result object and log line per job (~0.4 ms of CPU each, a chat's first answer ~1 ms).
+            # Errors are logged, not raised, as eager mode (task_eager_propagates off) does not raise them.
+            try:
+                self.run(*(args or ()), **(kwargs or {}))
+            except Exception:
+                log.exception("background job %s failed", self.name)
+            return None
         if args and "argsrepr" not in options:
             jobs = args[0]
             names = (f"{path.rpartition('.')[2]}({fields.get('ticket_id', '')})" for path, fields, _ in jobs)
