@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kefu.administration",
     "kefu.connectors.email",
     "kefu.connectors.webchat",
+    "kefu.connectors.phone",
     "kefu.api",
 ]
 

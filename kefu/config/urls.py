@@ -13,9 +13,11 @@ urlpatterns = [
     path("portal/", include("kefu.portal.urls")),
     path("survey/", include("kefu.surveys.urls")),  # public satisfaction surveys, reached by a token link
     path("manage/email/", include("kefu.connectors.email.urls")),  # before manage/'s <section>/ catch-all
+    path("manage/phone/", include("kefu.connectors.phone.urls")),  # before manage/'s <section>/ catch-all
     path("manage/", include("kefu.administration.urls")),
     path("api/", include("kefu.api.urls")),
     path("chat/", include("kefu.connectors.webchat.urls")),
+    path("connectors/phone/", include("kefu.connectors.phone.hooks_urls")),  # CTI webhook: signed, no session
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("A ticket is escalated to me or my team")
     REPLIED = "replied", _("Someone wrote on a ticket assigned to me")
     REVIEWED = "reviewed", _("My work on a ticket was quality-reviewed")
+    INCOMING_CALL = "incoming_call", _("A phone call rings at my extension")
 
 
 # What a user gets until they choose otherwise: (in the app, by e-mail).
@@ -23,6 +24,7 @@ DEFAULTS: dict[str, tuple[bool, bool]] = {
     Kind.ESCALATED: (True, True),
     Kind.REPLIED: (True, False),
     Kind.REVIEWED: (True, False),
+    Kind.INCOMING_CALL: (True, False),
 }
 
 

@@ -1,6 +1,6 @@
 """A notification told as a sentence, in the active language (pages and e-mails both use this)."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kefu.sla.texts import level_label, reason_text, target_label
@@ -28,6 +28,8 @@ def describe(note: Notification) -> str:
         return _("Ticket %(ticket)s “%(subject)s” is about to miss its %(target)s target") % values
     if note.kind == Kind.SLA_BREACH:
         return _("Ticket %(ticket)s “%(subject)s” missed its %(target)s target") % values
+    if note.kind == Kind.INCOMING_CALL:
+        return _incoming_call(params)
     if note.kind == Kind.ESCALATED and params.get("handover"):
         return _handover(note, params)
     if note.kind == Kind.ESCALATED:
@@ -63,3 +65,15 @@ def _handover(note: Notification, params: dict) -> str:
     if values["assignee"]:
         return _("Ticket %(ticket)s you had went to %(to)s: now with %(assignee)s") % values
     return _("Ticket %(ticket)s you had went to %(to)s: waiting in the queue of team %(team)s") % values
+
+
+def _incoming_call(params: dict) -> str:
+    """The screen pop (kefu.connectors.phone): who is calling, masked number, their other open tickets."""
+    values = {
+        "caller": params.get("caller") or params.get("number") or "?",
+        "number": params.get("number") or "",
+        "line": params.get("line") or "",
+        "count": params.get("open_tickets") or 0,
+    }
+    opened = ngettext("%(count)s other open ticket", "%(count)s other open tickets", values["count"]) % values
+    return _("%(caller)s (%(number)s) is calling on line %(line)s: %(open)s") % (values | {"open": opened})

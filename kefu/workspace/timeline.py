@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import AssignmentStrategy
+from kefu.connectors.phone.texts import call_event_text
 from kefu.routing.texts import classified_text, escalation_routed_text, pick_name, rule_applied_text
 from kefu.sla.texts import level_label, reason_text
 from kefu.tickets.models import Message, Severity, Status
@@ -148,6 +149,7 @@ def _describers_in(language: str | None) -> dict[str, Callable[[Message, dict], 
         "routing_rule": lambda message, data: rule_applied_text(data),
         "classified": lambda message, data: classified_text(data),
         "escalation_routed": lambda message, data: escalation_routed_text(data),
+        "phone_call": lambda message, data: call_event_text(data),
     }
 
 
