@@ -252,6 +252,7 @@ def _record(call: PhoneCall, event: CallEvent, agent: User | None) -> None:
     talked = event.event == CallEventKind.ANSWERED or (event.event == CallEventKind.ENDED and call.answered)
     if talked and call.agent is not None and not missed:
         _assign(call.ticket, call.agent)
+        _answered(call)
     elif (
         event.event == CallEventKind.ENDED
         and agent is not None
@@ -259,6 +260,12 @@ def _record(call: PhoneCall, event: CallEvent, agent: User | None) -> None:
         and (event.duration or 0) > 0
     ):
         _assign(call.ticket, agent)  # "ended" came before "answered": it names who talked
+        _answered(call)
+
+
+def _answered(call: PhoneCall) -> None:
+    """An agent talking with the caller is the ticket's first response (its SLA clock stops), once."""
+    ticket_services.record_first_response(ticket_id=call.ticket_id, at=clock.now())
 
 
 def _assign(ticket: Ticket, agent: User) -> None:

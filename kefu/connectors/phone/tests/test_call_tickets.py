@@ -61,6 +61,16 @@ def test_answered_assigns_the_ticket_to_the_agent_of_the_extension(pbx, agent):
     assert call_event_text(answered.event_data) == f"Inbound call from {MASKED} answered by 王芳"
 
 
+def test_an_answered_call_is_the_tickets_first_response(pbx, agent):
+    """The agent talked with the customer: the first-response clock stops then, and only then."""
+    pbx.send(event="ringing")
+    assert Ticket.objects.get().first_response_at is None
+    pbx.send(event="answered")
+    answered_at = Ticket.objects.get().first_response_at
+    pbx.send(event="ended", duration=60)
+    assert answered_at is not None and Ticket.objects.get().first_response_at == answered_at
+
+
 def test_ended_tells_who_talked_and_how_long_with_the_recording(pbx, agent):
     pbx.send(event="answered")
     pbx.send(event="ended", duration=192, recording_url="https://pbx.example.com/rec/1.mp3")

@@ -18,6 +18,7 @@ def test_a_missed_call_is_left_for_routing_with_a_call_back_note(pbx):
     assert ticket.assignee is None
     assert ticket.status in (Status.NEW, Status.OPEN)
     assert set(ticket.tags.values_list("name", flat=True)) == {"missed-call"}
+    assert ticket.first_response_at is None  # nobody has answered the customer yet
     missed = ticket.messages.get(kind=MessageKind.EVENT, event_type=EVENT_TYPE)
     assert call_event_text(missed.event_data) == f"Missed call from {MASKED}: call back"
 
