@@ -8,35 +8,22 @@ two dozen template variables cost a lookup, a localisation and a lazy-aware esca
 """
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from html import escape as _html_escape
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kefu.sla.templatetags.sla_tags import sla_clock
-from kefu.tickets.models import Severity, Status
+from kefu.tickets.models import Channel, Severity, Status
 
-from .templatetags.workspace_tags import safe_colour, when
-
-_URL_SENTINEL = 987654321987654321  # a ticket id no real ticket has, replaced by each row's id
+from .templatetags.workspace_tags import _URL_SENTINEL, _id_url_pattern, id_url, safe_colour, when_maker
 
 
 def ticket_link_maker() -> Callable[[int], str]:
     """`link(pk)` → the ticket page's URL: `id_url` with its pattern looked up once for the whole list."""
     link, marker = _id_url_pattern("workspace:ticket", get_script_prefix(), get_urlconf()), str(_URL_SENTINEL)
     return lambda pk: link.replace(marker, str(pk))
-
-
-@lru_cache(maxsize=64)
-def _id_url_pattern(name: str, _prefix: str, _urlconf) -> str:
-    return reverse(name, args=[_URL_SENTINEL])
-
-
-def id_url(name: str, pk: int) -> str:
-    """`reverse(name, args=[pk])` for a URL with one id, the resolver run once per process and name."""
-    return _id_url_pattern(name, get_script_prefix(), get_urlconf()).replace(str(_URL_SENTINEL), str(pk))
 
 
 # The ticket page's own links and form actions (each printed once or twice on the page).
@@ -56,6 +43,11 @@ def status_labels() -> dict[str, str]:
 def severity_labels() -> dict[str, str]:
     """Severity code → its label in the active language."""
     return {code: str(label) for code, label in Severity.choices}
+
+
+def channel_labels() -> dict[str, str]:
+    """Channel code → its label in the active language."""
+    return {code: str(label) for code, label in Channel.choices}
 
 
 def _esc(value) -> str:
@@ -98,6 +90,7 @@ def queue_rows_html(tickets: Iterable, *, bulk_allowed: bool) -> SafeString:
     label = gettext("Unassigned")  # not inside the f-string: makemessages (xgettext) cannot see it there
     unassigned = f'<span class="muted">{_esc(label)}</span>'
     shared: dict[tuple[type, str], str] = {}
+    when = when_maker()
 
     def once(value) -> str:
         """`_esc(value)` for what many rows repeat (status, labels of priority, category, team, assignee)."""

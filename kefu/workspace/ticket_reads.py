@@ -13,6 +13,7 @@ from kefu.accounts.permissions import team_ids
 from kefu.core.errors import NotFound
 from kefu.core.prepared import prepared
 from kefu.customers.models import Identity
+from kefu.surveys.models import Survey
 from kefu.tickets.access import viewers_among, visible_tickets
 from kefu.tickets.models import Attachment, Message, Tag, Ticket
 
@@ -117,3 +118,16 @@ def identities_of(customer) -> list[Identity]:
     if "identities" in prefetched:
         return list(customer.identities.all())
     return _identities.all(customer.pk)
+
+
+@prepared(int)
+def _latest_answer(ticket_id: int) -> QuerySet[Survey]:
+    return Survey.objects.answered().filter(ticket_id=ticket_id).order_by("-solved_at")[:1]
+
+
+def latest_answer(ticket: Ticket) -> Survey | None:
+    """`kefu.surveys.services.latest_answer_of` (the ticket's most recent answered survey), by a prepared
+    query: compiling it cost a solved ticket's page ~0.4 ms. No query for a ticket never solved."""
+    if ticket.solved_at is None and not ticket.reopened_count:
+        return None
+    return _latest_answer.first(ticket.pk)

@@ -6,16 +6,29 @@ the filter bar of the queue and the field panel of the ticket page spent 10–20
 through the templates.
 """
 
+from html import escape as _html_escape
+
 from django import forms
 from django.forms.widgets import Input
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
+
+
+def conditional_escape(value) -> str:
+    """django.utils.html.conditional_escape's text, with html.escape called directly: Django's `escape` checks
+    every argument for lazy strings first (`keep_lazy`), which was most of a field panel's escaping (issue 7)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _html_escape(str(value))
 
 
 def _text(value) -> str:
     """What `{{ value|stringformat:'s' }}` prints in an autoescaped template."""
-    text = str(value)
-    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+    if isinstance(value, SafeData):
+        return str(value)
+    return _html_escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

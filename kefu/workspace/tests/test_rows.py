@@ -1,4 +1,5 @@
-"""URLs built without the resolver (rows.id_url, ticket_page_urls, the `fixed_url` tag) are exactly reverse()'s,
+"""URLs built without the resolver (rows.id_url, ticket_page_urls, the `fixed_url` and `id_url` tags) are exactly
+reverse()'s,
 including under a script prefix (Kefu served below a sub-path)."""
 
 import pytest
@@ -30,6 +31,17 @@ def test_urls_follow_the_script_prefix(sub_path):
     template = engines["django"].from_string("{% load workspace_tags %}{% fixed_url 'workspace:home' %}")
     assert template.render({}) == reverse("workspace:home")
     assert template.render({}).startswith("/kefu/")
+    with_id = engines["django"].from_string("{% load workspace_tags %}{% id_url 'workspace:customer' pk %}")
+    assert with_id.render({"pk": 12}) == reverse("workspace:customer", args=[12])
+    assert with_id.render({"pk": 12}).startswith("/kefu/")
+
+
+def test_the_id_url_tag_prints_what_the_url_tag_prints():
+    engine = engines["django"]
+    for name, pk in (("workspace:ticket", 7), ("workspace:attachment", 31), ("quality:review", 100000)):
+        fast = engine.from_string("{% load workspace_tags %}{% id_url name pk %}")
+        plain = engine.from_string("{% url name pk %}")
+        assert fast.render({"name": name, "pk": pk}) == plain.render({"name": name, "pk": pk})
 
 
 def test_fixed_url_of_an_unknown_name_is_empty_like_url_as():

@@ -1,13 +1,19 @@
 """The ticket page's prepared reads (kefu.workspace.ticket_reads) give what the page showed before: each
-message's own files, the customer's newest other tickets, and a 404 for any ticket one may not see."""
+message's own files, the customer's newest other tickets, the latest survey answer, and a 404 for any ticket
+one may not see."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from kefu.surveys.services import latest_answer_of
+from kefu.surveys.tests.helpers import make_survey
 from kefu.tests.factories import TicketFactory
+from kefu.workspace.ticket_reads import latest_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +62,20 @@ def test_the_side_list_shows_the_customers_ten_newest_other_tickets(login, super
 def test_a_ticket_another_team_works_is_404_and_so_is_an_id_past_every_ticket(login, outsider, agent, ticket):
     assert login(outsider).get(page(ticket)).status_code == 404
     assert login(agent).get("/agent/tickets/999999999999999999/").status_code == 404
+
+
+def test_the_latest_survey_answer_is_that_of_the_ticket_and_the_newest_answered_one(customer, front_line):
+    """`ticket_reads.latest_answer` gives what `surveys.services.latest_answer_of` gives, for each ticket."""
+    now = timezone.now()
+    solved, other, never = (TicketFactory(customer=customer, team=front_line) for _ in range(3))
+    for ticket in (solved, other):
+        ticket.solved_at = now
+        ticket.save(update_fields=["solved_at"])
+    make_survey(solved, solved_at=now - timedelta(days=2), csat=2, answered_at=now - timedelta(days=2))
+    newest = make_survey(solved, solved_at=now - timedelta(days=1), csat=5, answered_at=now)
+    make_survey(solved, solved_at=now, token="unanswered")  # asked again, not answered yet
+    of_other = make_survey(other, solved_at=now, csat=4, answered_at=now)
+
+    assert latest_answer(solved) == latest_answer_of(solved) == newest
+    assert latest_answer(other) == latest_answer_of(other) == of_other
+    assert latest_answer(never) is None

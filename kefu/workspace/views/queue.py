@@ -1,5 +1,7 @@
 """The ticket queue and its bulk actions."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
@@ -8,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -56,10 +60,58 @@ def _queue_context(request: HttpRequest, params: QueryDict, options: QueueOption
         "refresh_url": reverse("workspace:home") + ("?" + params.urlencode() if params else ""),
         "bulk_allowed": bulk_allowed,
         "rows_html": queue_rows_html(page.tickets, bulk_allowed=bulk_allowed),
+        "nav": _navigation(reverse("workspace:home"), view, data.get("status") or "", get_language()),
+        "filter_menus": _filter_menus(form, options, view, valid=status == 200),
         "can_work": request.user.has_perm("tickets.change_ticket"),
         "can_export": exports.may_export(request.user),
     }
     return context, status
+
+
+@lru_cache(maxsize=64)
+def _navigation(queue_url: str, view: str, status: str, _language: str | None) -> dict[str, SafeString]:
+    """The side bar's links to the views and statuses and the bulk bar's status options, as the template's
+    loops printed them: the same for everyone who reads a language, so written once per view and status
+    (their loops' lookups, lazy labels and escapes were ~0.3 ms of every queue page, issue 7)."""
+    url = conditional_escape(queue_url)
+    views = "".join(
+        f'<a href="{url}?view={conditional_escape(code)}"'
+        f"{_CURRENT if view == code and not status else ''}>{conditional_escape(label)}</a>"
+        for code, label in VIEWS
+    )
+    statuses = "".join(
+        f'<a href="{url}?view=all&amp;status={conditional_escape(code)}"'
+        f"{_CURRENT if view == 'all' and status == code else ''}>{conditional_escape(label)}</a>"
+        for code, label in Status.choices
+    )
+    options = "".join(
+        f'<option value="{conditional_escape(code)}">{conditional_escape(label)}</option>'
+        for code, label in Status.choices
+    )
+    return {"views": mark_safe(views), "statuses": mark_safe(statuses), "status_options": mark_safe(options)}
+
+
+_CURRENT = ' aria-current="page"'
+FILTER_MENUS = ("status", "category", "priority", "channel", "team", "assignee", "sort")
+_filter_menus_cache: dict[tuple, dict[str, str]] = {}
+_filter_menus_source: list = [None]  # the menus copy the cached entries were rendered from
+_FILTER_MENUS_KEPT = 128  # entries; the staff menu can be tens of kilobytes
+
+
+def _filter_menus(form: QueueFilterForm, options: QueueOptions, view: str, *, valid: bool) -> dict[str, str]:
+    """The filter bar's <select> menus, rendered by their widgets; for a valid filter, kept per language,
+    menus copy, view and chosen values (they show nothing else): rendering them cost ~0.4 ms a page."""
+    values = tuple(form[name].value() for name in FILTER_MENUS)
+    if not valid or options.source is None:
+        return {name: str(form[name]) for name in FILTER_MENUS}
+    if _filter_menus_source[0] is not options.source or len(_filter_menus_cache) >= _FILTER_MENUS_KEPT:
+        _filter_menus_cache.clear()
+        _filter_menus_source[0] = options.source
+    key = (get_language(), view, values)
+    menus_html = _filter_menus_cache.get(key)
+    if menus_html is None:
+        menus_html = _filter_menus_cache[key] = {name: str(form[name]) for name in FILTER_MENUS}
+    return menus_html
 
 
 @require_GET

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from kefu.accounts.models import Team
 from kefu.accounts.permissions import ticket_workers
 from kefu.core.errors import InvalidInput, NotFound
-from kefu.surveys.services import latest_answer_of
 from kefu.tickets import rules
 from kefu.tickets.access import visible_tickets
 from kefu.tickets.links import links_for
@@ -34,7 +33,7 @@ from kefu.tickets.services import (
 from .. import ticket_reads
 from ..forms import FieldOptions, ReplyForm, TicketFieldsForm, raise_for
 from ..menus import Menus, menus
-from ..rows import status_labels, ticket_link_maker, ticket_page_urls
+from ..rows import channel_labels, severity_labels, status_labels, ticket_link_maker, ticket_page_urls
 from ..widgets import use_fast_widgets
 from .common import render_fragments, staff_required, wants_partial
 from .customers import identity_context
@@ -141,8 +140,17 @@ def ticket_context(
     _attach_menu_objects(ticket, form.options)
     other_tickets = ticket_reads.other_tickets(user, ticket)
     _label_other_tickets(other_tickets)
+    channels = channel_labels()
+    for message in timeline:
+        message.channel_label = channels.get(message.channel, message.channel)
     return {
         "ticket": ticket,
+        # What get_status_display and the like print, without their per-call choices table (issue 7).
+        "ticket_labels": {
+            "status": status_labels().get(ticket.status, ticket.status),
+            "severity": severity_labels().get(ticket.severity, ticket.severity),
+            "channel": channels.get(ticket.channel, ticket.channel),
+        },
         "customer": ticket.customer,
         "tag_names": tag_names,
         "timeline": timeline,
@@ -152,7 +160,7 @@ def ticket_context(
         **reply_form_context(ticket, reply_text, reply_status, pending_macro),
         "other_tickets": other_tickets,
         "ticket_links": links_for(user, ticket),
-        "survey_answer": latest_answer_of(ticket),  # no query unless the ticket was ever solved
+        "survey_answer": ticket_reads.latest_answer(ticket),  # no query unless the ticket was ever solved
         **identity_context(user, ticket.customer, revealed=False),
     }
 
@@ -165,7 +173,8 @@ def reply_form_context(
         "ticket": ticket,
         "ticket_urls": ticket_page_urls(ticket.pk),
         "status_choices": [
-            (code, label, rules.can_change_status(ticket.status, code)) for code, label in Status.choices
+            (code, label, rules.can_change_status(ticket.status, code))
+            for code, label in status_labels().items()
         ],
         "reply_text": text,
         "reply_status": status,
