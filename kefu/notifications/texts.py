@@ -75,5 +75,7 @@ def _incoming_call(params: dict) -> str:
         "line": params.get("line") or "",
         "count": params.get("open_tickets") or 0,
     }
+    if not values["count"]:
+        return _("%(caller)s (%(number)s) is calling on line %(line)s") % values
     opened = ngettext("%(count)s other open ticket", "%(count)s other open tickets", values["count"]) % values
     return _("%(caller)s (%(number)s) is calling on line %(line)s: %(open)s") % (values | {"open": opened})
