@@ -92,7 +92,7 @@ def test_a_drain_waits_a_moment_for_the_next_job_and_runs_it_without_another_dra
 def test_a_short_batch_waits_a_moment_for_more_jobs_to_join_it(queue, monkeypatch):
     """Jobs coming at a moderate rate run in batches of several, not one by one (a batch's cost is mostly
     per batch)."""
-    monkeypatch.setattr(job_queue, "GATHER_SECONDS", 1.0)  # far longer than the pushes below take to come
+    monkeypatch.setattr(job_queue, "GATHER_SECONDS", 2.0)  # far longer than the pushes below take to come
     job_queue.push(_job(1))
     pushes = [threading.Timer(0.05 * n, job_queue.push, [_job(n + 1)]) for n in (1, 2)]
     for push in pushes:
