@@ -8,7 +8,7 @@ with the body means an old event cannot be replayed with a fresh timestamp.
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.utils.dateparse import parse_datetime
@@ -93,7 +93,8 @@ def parse_event(body: bytes) -> CallEvent:
         call_id=_text(data, "call_id", required=True, limit=255),
         event=event,
         direction=direction,
-        from_number=_text(data, "from", required=direction == Direction.INBOUND, limit=40),
+        # An inbound call's number may be withheld ("anonymous", "private", empty or left out): still a call.
+        from_number=_text(data, "from", limit=40),
         to_number=_text(data, "to", required=direction == Direction.OUTBOUND, limit=40),
         extension=_text(data, "extension", limit=20),
         started_at=_when(data.get("started_at")),
@@ -102,8 +103,9 @@ def parse_event(body: bytes) -> CallEvent:
         voicemail_transcript=_text(data, "voicemail_transcript", limit=20000),
     )
     if not any(ch.isdigit() for ch in parsed.customer_number):
-        field = "from" if direction == Direction.INBOUND else "to"
-        raise BadEvent(_("%(field)s must be a phone number.") % {"field": field}, field)
+        if direction == Direction.OUTBOUND:
+            raise BadEvent(_("%(field)s must be a phone number.") % {"field": "to"}, "to")
+        parsed = replace(parsed, from_number="")  # withheld: the call is kept, from an unknown caller
     return parsed
 
 

@@ -188,14 +188,19 @@ def _remember(call: PhoneCall, event: CallEvent, agent: User | None) -> None:
 
 
 def _number(call: PhoneCall) -> str:
-    """The customer's number as every agent sees it in the timeline: masked."""
+    """The customer's number as every agent sees it in the timeline: masked ("" when it was withheld)."""
     number = call.from_number if call.direction == "inbound" else call.to_number
-    return mask_identity(IdentityKind.PHONE, number)
+    return mask_identity(IdentityKind.PHONE, number) if number else ""
+
+
+# Callers who withhold their number are all one customer: a ticket per call, no made-up identities.
+WITHHELD_IDENTITY = "phone:withheld"
 
 
 def _open_ticket(line: PhoneLine, call: PhoneCall, event: CallEvent) -> None:
     """The call's ticket: a voicemail's transcript is its first message, else a line saying who called."""
-    masked = _number(call)
+    withheld = not event.customer_number
+    masked = _number(call) or texts.withheld_number()
     first_is_voicemail = event.event == CallEventKind.VOICEMAIL and event.voicemail_transcript
     text = (
         event.voicemail_transcript
@@ -207,8 +212,9 @@ def _open_ticket(line: PhoneLine, call: PhoneCall, event: CallEvent) -> None:
     result = ingest(
         InboundMessage(
             channel=Channel.PHONE,
-            identity_kind=IdentityKind.PHONE,
-            identity_value=event.customer_number,
+            identity_kind=IdentityKind.API if withheld else IdentityKind.PHONE,
+            identity_value=WITHHELD_IDENTITY if withheld else event.customer_number,
+            name=texts.withheld_caller() if withheld else "",
             subject=texts.subject_text(direction=call.direction, number=masked),
             text=text,
             thread_id=call.call_id,
@@ -301,7 +307,9 @@ def _screen_pop(line: PhoneLine, call: PhoneCall, agent: User) -> None:
     The notification links the call's ticket when the agent may see it."""
     ticket = call.ticket
     customer = ticket.customer
-    others = Ticket.objects.open().filter(customer_id=customer.pk).exclude(pk=ticket.pk).count()
+    withheld = not (call.from_number if call.direction == "inbound" else call.to_number)
+    # The withheld-number customer's other tickets are other people's calls: not "theirs" to mention.
+    others = 0 if withheld else Ticket.objects.open().filter(customer_id=customer.pk).exclude(pk=ticket.pk).count()
     shown = ticket if viewers_among([agent], ticket) else None
     notify(
         recipients=[agent],
@@ -309,7 +317,7 @@ def _screen_pop(line: PhoneLine, call: PhoneCall, agent: User) -> None:
         ticket=shown,
         params={
             "caller": customer.name,
-            "number": _number(call),
+            "number": _number(call) or texts.withheld_number(),
             "line": line.name,
             "open_tickets": others,
             "customer_id": customer.pk,

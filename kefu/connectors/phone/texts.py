@@ -81,6 +81,16 @@ def opening_text(*, direction: str, number: str, line_name: str, line_number: st
     return _("Inbound call from %(number)s to line %(line)s (%(line_number)s)") % values
 
 
+def withheld_number() -> str:
+    """What stands for a number the caller withheld (stored in the site's language, like the rest)."""
+    return _("withheld number")
+
+
+def withheld_caller() -> str:
+    """The name of the one customer every withheld-number call belongs to."""
+    return _("Caller with a withheld number")
+
+
 def subject_text(*, direction: str, number: str) -> str:
     if direction == Direction.OUTBOUND:
         return _("Phone call to %(number)s") % {"number": number}
