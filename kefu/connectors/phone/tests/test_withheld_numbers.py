@@ -2,7 +2,10 @@
 (no made-up phone identities), and nobody is told about that customer's other tickets (other people's calls)."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
+from kefu.connectors.phone import texts
 from kefu.connectors.phone.services import WITHHELD_IDENTITY
 from kefu.customers.models import Identity, IdentityKind
 from kefu.notifications.models import Kind, Notification
@@ -19,7 +22,8 @@ def test_a_call_from_a_withheld_number_is_kept_as_a_ticket(pbx, withheld):
     assert response.status_code == 200
     ticket = Ticket.objects.get()
     assert response.json()["ticket"] == ticket.pk
-    assert "withheld number" in ticket.subject
+    with translation.override(settings.LANGUAGE_CODE):  # stored texts are in the site's language
+        assert texts.withheld_number() in ticket.subject
     assert not Identity.objects.filter(kind=IdentityKind.PHONE).exists()
 
 
