@@ -187,9 +187,14 @@ def _remember(call: PhoneCall, event: CallEvent, agent: User | None) -> None:
         call.missed = True
 
 
+def _customer_number(call: PhoneCall) -> str:
+    """The other party's number ("" when the caller withheld it)."""
+    return call.from_number if call.direction == "inbound" else call.to_number
+
+
 def _number(call: PhoneCall) -> str:
     """The customer's number as every agent sees it in the timeline: masked ("" when it was withheld)."""
-    number = call.from_number if call.direction == "inbound" else call.to_number
+    number = _customer_number(call)
     return mask_identity(IdentityKind.PHONE, number) if number else ""
 
 
@@ -197,9 +202,19 @@ def _number(call: PhoneCall) -> str:
 WITHHELD_IDENTITY = "phone:withheld"
 
 
+def _caller(event: CallEvent) -> dict:
+    """Who the call is from, as intake finds the customer: their number, or the withheld-number customer."""
+    if event.customer_number:
+        return {"identity_kind": IdentityKind.PHONE, "identity_value": event.customer_number}
+    return {
+        "identity_kind": IdentityKind.API,
+        "identity_value": WITHHELD_IDENTITY,
+        "name": texts.withheld_caller(),
+    }
+
+
 def _open_ticket(line: PhoneLine, call: PhoneCall, event: CallEvent) -> None:
     """The call's ticket: a voicemail's transcript is its first message, else a line saying who called."""
-    withheld = not event.customer_number
     masked = _number(call) or texts.withheld_number()
     first_is_voicemail = event.event == CallEventKind.VOICEMAIL and event.voicemail_transcript
     text = (
@@ -212,9 +227,7 @@ def _open_ticket(line: PhoneLine, call: PhoneCall, event: CallEvent) -> None:
     result = ingest(
         InboundMessage(
             channel=Channel.PHONE,
-            identity_kind=IdentityKind.API if withheld else IdentityKind.PHONE,
-            identity_value=WITHHELD_IDENTITY if withheld else event.customer_number,
-            name=texts.withheld_caller() if withheld else "",
+            **_caller(event),
             subject=texts.subject_text(direction=call.direction, number=masked),
             text=text,
             thread_id=call.call_id,
@@ -286,8 +299,7 @@ def _voicemail(call: PhoneCall, event: CallEvent) -> None:
         ingest(
             InboundMessage(
                 channel=Channel.PHONE,
-                identity_kind=IdentityKind.PHONE,
-                identity_value=event.customer_number,
+                **_caller(event),
                 text=event.voicemail_transcript,
                 thread_id=call.call_id,
                 ticket_id=call.ticket_id,
@@ -307,9 +319,12 @@ def _screen_pop(line: PhoneLine, call: PhoneCall, agent: User) -> None:
     The notification links the call's ticket when the agent may see it."""
     ticket = call.ticket
     customer = ticket.customer
-    withheld = not (call.from_number if call.direction == "inbound" else call.to_number)
     # The withheld-number customer's other tickets are other people's calls: not "theirs" to mention.
-    others = 0 if withheld else Ticket.objects.open().filter(customer_id=customer.pk).exclude(pk=ticket.pk).count()
+    others = (
+        Ticket.objects.open().filter(customer_id=customer.pk).exclude(pk=ticket.pk).count()
+        if _customer_number(call)
+        else 0
+    )
     shown = ticket if viewers_among([agent], ticket) else None
     notify(
         recipients=[agent],

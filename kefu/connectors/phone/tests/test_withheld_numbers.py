@@ -49,3 +49,13 @@ def test_an_outbound_call_still_needs_the_number_it_called(pbx):
     response = pbx.send(direction="outbound", to="anonymous")
 
     assert response.status_code == 400 and response.json()["field"] == "to"
+
+
+def test_a_voicemail_from_a_withheld_number_is_the_customers_message(pbx):
+    pbx.send(event="ringing", **{"from": "anonymous"})
+    response = pbx.send(event="voicemail", voicemail_transcript="请回电，订单有问题", **{"from": "anonymous"})
+
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert ticket.messages.filter(body_text="请回电，订单有问题", author_kind="customer").exists()
+    assert not Identity.objects.filter(kind=IdentityKind.PHONE).exists()
