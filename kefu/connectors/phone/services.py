@@ -148,7 +148,9 @@ def handle_call_event(*, line: PhoneLine, event: CallEvent) -> CallResult:
         else:
             _record(call, event, agent)
         call.save()
-        PhoneLine.objects.filter(pk=line.pk).update(last_event_at=clock.now())
+    # After the call's transaction: inside it, the line's row stayed locked until commit, so every call on a
+    # busy line waited for the others' events.
+    PhoneLine.objects.filter(pk=line.pk).update(last_event_at=clock.now())
     return CallResult(call, ticket)
 
 
