@@ -3,6 +3,7 @@ messages and memberships — only not by scanning everything on every send and r
 (several processes) delivers bursts completely and in order, batched into pipelines."""
 
 import asyncio
+import contextlib
 import os
 import uuid
 
@@ -113,7 +114,7 @@ def test_expired_messages_are_looked_for_at_most_once_a_second_and_only_where_so
     assert checks == [{"busy!1"}, {"busy!1"}]  # two checks; the idle channels were never looked at
 
 
-def test_a_receiver_gets_what_was_sent_before_it_waited_and_after():
+def test_a_receiver_gets_what_was_sent_before_it_waited_and_after_and_its_channel_goes_with_it():
     layer = layers.InMemoryChannelLayer()
 
     async def scenario():
@@ -124,9 +125,16 @@ def test_a_receiver_gets_what_was_sent_before_it_waited_and_after():
         await layer.group_add("chat.1", "a!1")
         await layer.group_send("chat.1", {"type": "kefu.push", "n": 2})
         second = await asyncio.wait_for(waiting, 5)
-        return [first["n"], second["n"], "a!1" in layer.channels]
+        kept = "a!1" in layer.channels
+        socket_gone = asyncio.ensure_future(layer.receive("a!1"))
+        await asyncio.sleep(0)
+        socket_gone.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await socket_gone
+        return [first["n"], second["n"], kept, "a!1" in layer.channels]
 
-    assert async_to_sync(scenario)() == [1, 2, False]  # an emptied channel is not kept
+    # the receiving socket keeps its queue between messages; once it stops receiving the channel is forgotten
+    assert async_to_sync(scenario)() == [1, 2, True, False]
 
 
 def test_a_big_group_is_sent_to_in_chunks_with_other_work_in_between_and_every_member_in_order():
