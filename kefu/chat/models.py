@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 MAX_TEXT = 2000  # characters in one chat message
@@ -217,6 +218,15 @@ class ChatMessage(models.Model):
             )
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Saving built the attachment's FieldFile, which refers back to this message: keep only its name
+        # (the field reads it back the usual way), so a message pushed and dropped is freed at once instead
+        # of waiting, with its conversation, for the cyclic GC.
+        attached = self.__dict__.get("attachment")
+        if isinstance(attached, FieldFile) and attached._committed:
+            self.__dict__["attachment"] = attached.name
+
     def as_json(self) -> dict:
         return {
             "id": self.pk,
@@ -226,8 +236,16 @@ class ChatMessage(models.Model):
             "name": self.author.name if self.author_id and self.author else "",
             "text": self.text,
             "at": self.created_at.isoformat(),
-            **({"file": self.file_json()} if self.attachment else {}),
+            **({"file": self.file_json()} if self.has_attachment else {}),
         }
+
+    @property
+    def has_attachment(self) -> bool:
+        """Whether a file is attached, read without building the `FieldFile`: that object and this message
+        refer to each other, a cycle per message pushed that only the cyclic GC frees."""
+        if "attachment" not in self.__dict__:  # deferred: load it the usual way
+            return bool(self.attachment)
+        return bool(self.__dict__["attachment"])  # a name, or a FieldFile (true when it has a name)
 
     def file_json(self) -> dict:
         """The attachment's name, type and size; its URL is added by whoever may hand it out."""

@@ -27,6 +27,6 @@ def message_id_from(token: str) -> int | None:
 def frame(message: ChatMessage) -> dict:
     """The message as sockets send it; an attachment gets its signed URL (relative to Kefu's host)."""
     data = message.as_json()
-    if message.attachment:
+    if message.has_attachment:
         data["file"]["url"] = reverse("webchat:file", args=[file_token(message.pk)])
     return data

@@ -51,7 +51,7 @@ def chat_console(request: HttpRequest) -> HttpResponse:
 def _attach_messages(chats: list[Conversation]) -> None:
     by_chat: dict[int, list[ChatMessage]] = {c.pk: [] for c in chats}
     for message in ChatMessage.objects.filter(conversation__in=chats).select_related("author").order_by("pk"):
-        if message.attachment:
+        if message.has_attachment:
             message.file_url = file_frame(message)["file"]["url"]
         by_chat[message.conversation_id].append(message)
     for conversation in chats:
