@@ -288,25 +288,42 @@ def test_sigterm_stops_every_process_and_exits_cleanly(tmp_path):
     assert signal.getsignal(signal.SIGTERM) is original
 
 
-def test_the_websocket_server_does_not_compress_frames(monkeypatch):
-    """Chat frames are small JSON: per-message deflate would keep zlib state (~50 KB) on every socket."""
+def test_the_websocket_server_does_not_compress_frames_and_paces_its_collections(monkeypatch):
+    """Chat frames are small JSON: per-message deflate would keep zlib state (~50 KB) on every socket. The
+    cyclic GC is paced by the server's event loop while it serves, and the pacing stops with it."""
     import types
 
     import uvicorn
 
     from kefu.core.management.commands import _serving
 
-    started = []
+    started, pacing = [], []
+
+    class FakeServer:
+        def __init__(self, config):
+            self.config = config
+
+        async def serve(self):
+            started.append((self.config, list(pacing)))
+
+    class FakePacer:
+        def __init__(self, loop):
+            self.loop = loop
+
+        def start(self):
+            pacing.append("started")
+
+        def stop(self):
+            pacing.append("stopped")
+
     monkeypatch.setattr(uvicorn.Config, "load", lambda self: None)
-    monkeypatch.setattr(
-        uvicorn, "Server", lambda config: types.SimpleNamespace(run=lambda: started.append(config))
-    )
-    monkeypatch.setattr(
-        _serving,
-        "gc",
-        types.SimpleNamespace(collect=lambda: 0, freeze=lambda: None, set_threshold=lambda *a: None),
-    )
+    monkeypatch.setattr(uvicorn, "Server", FakeServer)
+    monkeypatch.setattr(_serving, "gc", types.SimpleNamespace(collect=lambda: 0, freeze=lambda: None))
+    monkeypatch.setattr(_serving, "gc_pacing", types.SimpleNamespace(CollectionPacer=FakePacer))
 
     _serving.run_asgi("127.0.0.1", 9001)
 
-    assert started and started[0].ws_per_message_deflate is False
+    config, pacing_while_serving = started[0]
+    assert config.ws_per_message_deflate is False
+    assert pacing_while_serving == ["started"]
+    assert pacing == ["started", "stopped"]

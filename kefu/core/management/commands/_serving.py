@@ -10,9 +10,12 @@ Django ignores this module as a command because its name starts with an undersco
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from dataclasses import dataclass, field
+
+from kefu.core import gc_pacing
 
 WSGI_TARGET = "kefu.config.wsgi:application"
 ASGI_TARGET = "kefu.config.asgi:application"
@@ -131,7 +134,8 @@ def scheduler_child() -> Child:
 
 
 def run_asgi(host: str, port: int, *, access_log: bool = False) -> None:
-    """Serve the ASGI application with uvicorn, with the start-up heap frozen out of the cyclic GC."""
+    """Serve the ASGI application with uvicorn, with the start-up heap frozen out of the cyclic GC and the
+    collections paced by the event loop (see `kefu.core.gc_pacing`)."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -144,12 +148,21 @@ def run_asgi(host: str, port: int, *, access_log: bool = False) -> None:
         ws_per_message_deflate=False,  # zlib state per socket: ~50 KB of RSS each, for small JSON frames
     )
     config.load()  # import Django and every app now, so the freeze below covers them
-    # Thousands of long-lived sockets make full collections slow (p99 250 ms measured); freezing the
-    # start-up objects and collecting less often brought the round trip near 1 ms.
+    # Thousands of long-lived sockets make full collections slow: the start-up objects are frozen out of
+    # them, and the pacer keeps full collections rare.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+
+    async def serve() -> None:
+        pacer = gc_pacing.CollectionPacer(asyncio.get_running_loop())
+        pacer.start()
+        try:
+            await server.serve()
+        finally:
+            pacer.stop()
+
+    asyncio.run(serve(), loop_factory=config.get_loop_factory())
 
 
 if __name__ == "__main__":
