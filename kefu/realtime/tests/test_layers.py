@@ -5,6 +5,7 @@ messages and memberships — only not by scanning everything on every send and r
 import asyncio
 import contextlib
 import os
+import time
 import uuid
 
 import pytest
@@ -264,3 +265,50 @@ def test_setups_on_other_redis_databases_of_one_server_do_not_hear_each_others_p
         return [message["frame"]["id"] for message in got]
 
     assert async_to_sync(scenario)() == ["here", "there"]  # "there" first heard its own push, not ours
+
+
+@needs_redis
+def test_redis_layer_hands_a_big_groups_message_over_in_chunks_and_a_chat_message_need_not_wait():
+    """A queue hint to hundreds of staff sockets (each busy a moment sending it on) is handed to them a
+    chunk at a time: a chat message read from Redis meanwhile reaches its socket before the hint has gone
+    through every staff socket. Every staff socket still gets both hints, in order."""
+    receiver = layers.RedisPubSubChannelLayer(hosts=[REDIS], prefix=f"kefu-test-{uuid.uuid4().hex[:8]}")
+    handled = []  # (who, what), in the order the sockets handled them
+
+    async def socket(channel: str, who: str, count: int) -> list:
+        got = []
+        for _ in range(count):
+            message = await asyncio.wait_for(receiver.receive(channel), 10)
+            time.sleep(0.0005)  # sending the frame on: the event loop's time
+            handled.append((who, message["n"]))
+            got.append(message["n"])
+        return got
+
+    async def scenario():
+        staff = [await receiver.new_channel() for _ in range(3 * layers.FAN_OUT_CHUNK)]
+        for channel in staff:
+            await receiver.group_add("queue", channel)
+        visitor = await receiver.new_channel()
+        await receiver.group_add("chat.1", visitor)
+        await asyncio.sleep(0.2)  # the subscriptions reach Redis
+        sockets = [asyncio.ensure_future(socket(channel, "staff", 2)) for channel in staff]
+        chat = asyncio.ensure_future(socket(visitor, "visitor", 1))
+        layer = receiver._get_layer()
+
+        def another_process_publishes():  # (in a thread: this event loop is busy with the hint meanwhile)
+            client = redis.Redis.from_url(REDIS)
+            for group, n in (("queue", 1), ("queue", 2), ("chat.1", "chat")):
+                message = receiver.serialize({"type": "kefu.push", "n": n})
+                client.publish(layer._get_group_channel_name(group), message)
+                time.sleep(0.01)
+
+        await asyncio.to_thread(another_process_publishes)
+        orders = await asyncio.gather(*sockets)
+        await chat
+        await receiver.flush()
+        return orders
+
+    orders = async_to_sync(scenario)()
+    assert all(order == [1, 2] for order in orders)
+    at = handled.index(("visitor", "chat"))
+    assert at < len(handled) - 1 - layers.FAN_OUT_CHUNK  # the chat message did not wait for every staff socket
