@@ -133,3 +133,31 @@ def test_a_failing_dispatch_ends_the_loop_with_its_error_and_stops_the_other_rec
         return pushes_receiving[0].cancelled()
 
     assert async_to_sync(scenario)()
+
+
+def test_a_socket_that_ends_leaves_no_reference_cycle_for_the_cyclic_gc():
+    """A closed socket's consumer is freed by reference counting: at thousands of sockets a day, cycles
+    left behind would wait in the oldest generation for a full collection (a second's pause)."""
+    import gc
+    import weakref
+
+    class Consumer:
+        async def dispatch(self, message):
+            raise StopConsumer  # what the disconnect handler raises
+
+    async def scenario(consumer):
+        frames = asyncio.Queue()
+        frames.put_nowait({"type": "websocket.disconnect"})
+        with contextlib.suppress(StopConsumer):
+            await dispatch_in_turn([frames.get, asyncio.Queue().get], consumer.dispatch)
+
+    consumer = Consumer()
+    gone = weakref.ref(consumer)
+    gc.collect()
+    gc.disable()
+    try:
+        async_to_sync(scenario)(consumer)
+        del consumer
+        assert gone() is None
+    finally:
+        gc.enable()
