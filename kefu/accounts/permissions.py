@@ -131,3 +131,14 @@ def without_read_only_roles(users):
 
     read_only = get_user_model().groups.through.objects.filter(group__name__in=roles.READ_ONLY_ROLES)
     return users.exclude(Q(pk__in=read_only.values("user_id")) & ~Q(pk__in=ticket_workers()))
+
+
+def is_active_staff(user, permission: str | None = None) -> bool:
+    """Whether `user` is a signed-in, active staff member (holding `permission`, when one is named)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (permission is None or user.has_perm(permission))
+    )

@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kefu.accounts.permissions import load_team_ids, team_ids
+from kefu.accounts.permissions import is_active_staff, load_team_ids, team_ids
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
 from kefu.core.events import emit
@@ -80,7 +80,7 @@ class BotTurn:
 
 
 def is_supervisor(user) -> bool:
-    return bool(user and user.is_active and user.is_staff and user.has_perm(SUPERVISE))
+    return is_active_staff(user, SUPERVISE)
 
 
 def open_conversation(*, site: ChatSite, visitor_id: str) -> Conversation | None:

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kefu.accounts.permissions import is_active_staff
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
@@ -52,9 +53,7 @@ def can_read_article(user, article: Article) -> bool:
     a draft or an internal one (customers never do, whatever their permissions)."""
     if article.is_public:
         return True
-    return bool(
-        user and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(READ_PERMISSION)
-    )
+    return is_active_staff(user, READ_PERMISSION)
 
 
 def _require_manage(actor) -> None:

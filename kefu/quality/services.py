@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kefu.accounts.permissions import is_active_staff
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import Conflict, InvalidInput, NotAllowed
@@ -35,7 +36,7 @@ REVIEWABLE_STATUSES = (Status.SOLVED, Status.CLOSED)  # what sampling draws from
 
 
 def can_review(user) -> bool:
-    return bool(user and user.is_active and user.is_staff and user.has_perm(REVIEW_PERMISSION))
+    return is_active_staff(user, REVIEW_PERMISSION)
 
 
 def _require_reviewer(user) -> None:

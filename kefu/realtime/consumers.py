@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kefu.accounts.permissions import is_active_staff
 from kefu.tickets.access import can_view_ticket
 from kefu.tickets.models import Ticket
 
@@ -44,10 +45,6 @@ from .broadcast import push_message
 CLOSE_UNAUTHORIZED = 4401
 MAX_WATCHED = 20  # tickets one socket may watch at once (a page watches one; this bounds abuse)
 MAX_TICKET_ID = 2**63 - 1
-
-
-def _is_active_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 @database_sync_to_async
@@ -143,7 +140,7 @@ class AgentConsumer(KefuJsonWebsocketConsumer):
     async def connect(self) -> None:
         await self.accept()
         user = self.scope.get("user")
-        if not _is_active_staff(user):
+        if not is_active_staff(user):
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
         self.user = user

@@ -7,7 +7,7 @@ only their own tickets, and only through the portal. A ticket a user may not see
 
 from django.db.models import Q, QuerySet
 
-from kefu.accounts.permissions import load_permissions_of, load_team_ids, team_ids
+from kefu.accounts.permissions import is_active_staff, load_permissions_of, load_team_ids, team_ids
 from kefu.core.errors import NotAllowed, NotFound
 
 from .models import Ticket
@@ -15,13 +15,7 @@ from .models import Ticket
 
 def sees_every_ticket(user) -> bool:
     """Whether `visible_tickets` leaves a query set as it is for this user (pages may then skip it)."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("tickets.view_all_tickets")
-    )
+    return is_active_staff(user, "tickets.view_all_tickets")
 
 
 def visible_tickets(user, queryset: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:

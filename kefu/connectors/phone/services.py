@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import User
+from kefu.accounts.permissions import is_active_staff
 from kefu.audit.services import record
 from kefu.core import clock
 from kefu.core.errors import InvalidInput, NotAllowed
@@ -39,13 +40,7 @@ VOICEMAIL_TAG = "voicemail"
 
 
 def can_manage_lines(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(MANAGE_PERMISSION)
-    )
+    return is_active_staff(user, MANAGE_PERMISSION)
 
 
 def save_line(

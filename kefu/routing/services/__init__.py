@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Team, User
+from kefu.accounts.permissions import is_active_staff
 from kefu.audit.services import record
 from kefu.core import clock, config_cache
 from kefu.core.errors import InvalidInput, NotAllowed
@@ -585,13 +586,7 @@ RULE_FIELDS = (
 
 
 def can_manage_rules(actor) -> bool:
-    return bool(
-        actor
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.is_staff
-        and actor.has_perm("accounts.manage_configuration")
-    )
+    return is_active_staff(actor, "accounts.manage_configuration")
 
 
 def _require(actor) -> None:
